@@ -1,0 +1,91 @@
+"""The app factory: settings and collaborators in, a Bolt App with every listener out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+from bot import listeners
+from bot.deps import Deps, make_web_client, system_clock
+from bot.messages import t
+from config.settings import BOT_SCOPES, Settings
+from storage.db import Database
+
+log = logging.getLogger("bot")
+
+
+def create_app(
+    settings: Settings,
+    client: WebClient | None = None,
+    *,
+    db: Database | None = None,
+    clock: Callable[[], datetime] = system_clock,
+) -> App:
+    """One workspace on a bot token, or many through OAuth (client id and secret, no bot token)."""
+    db = db or Database(settings.database_url)
+    deps = Deps(settings=settings, db=db, clock=clock)
+    common: dict[str, Any] = {
+        "signing_secret": settings.signing_secret,
+        "process_before_response": settings.process_before_response,
+        "request_verification_enabled": bool(settings.signing_secret),
+        "raise_error_for_unhandled_request": False,
+        "ignoring_self_events_enabled": True,
+    }
+    if settings.oauth_enabled:
+        assert settings.client_id and settings.client_secret
+        store = SQLAlchemyInstallationStore(
+            client_id=settings.client_id,
+            engine=db.engine,
+            installations_table_name="slack_installations",
+            bots_table_name="slack_bots",
+        )
+        deps.installation_store = store
+        deps.client = client or make_web_client(settings)
+        app = App(
+            client=deps.client,
+            oauth_settings=OAuthSettings(
+                client_id=settings.client_id,
+                client_secret=settings.client_secret,
+                scopes=list(BOT_SCOPES),
+                installation_store=store,
+                state_store=SQLAlchemyOAuthStateStore(
+                    expiration_seconds=600, engine=db.engine, table_name="slack_oauth_states"
+                ),
+                install_path="/slack/install",
+                redirect_uri_path="/slack/oauth_redirect",
+            ),
+            **common,
+        )
+    else:
+        deps.client = client or make_web_client(settings, settings.bot_token)
+        app = App(
+            client=deps.client,
+            token_verification_enabled=settings.token_verification,
+            **common,
+        )
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], respond: Any = None) -> BoltResponse | None:
+        # Log what happened and where, with the traceback; never the body itself (it carries tokens).
+        kind = body.get("type") or ("slash_command" if "command" in body else "unknown")
+        where = body.get("command") or body.get("callback_id") or (body.get("event") or {}).get("type") or ""
+        team = body.get("team_id") or (body.get("team") or {}).get("id")
+        log.error("unhandled error in %s %s (team %s)", kind, where, team, exc_info=error)
+        if "response_url" in body and respond is not None:
+            try:
+                respond(text=t("common.error"), response_type="ephemeral")
+            except Exception:  # the apology is best effort; the real error is logged above
+                log.warning("could not tell the user about the error", exc_info=True)
+        return None
+
+    listeners.register(app, deps)
+    app.deps = deps  # type: ignore[attr-defined]  # jobs, the CLI and tests reach the same collaborators
+    return app

@@ -1,0 +1,141 @@
+"""`python -m bot <command>`: dev, clock, demo, import, db upgrade, tick."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from config.settings import Settings
+
+log = logging.getLogger("bot")
+
+
+def _settings() -> Settings:
+    from bot import logs
+
+    settings = Settings.from_env()
+    logs.configure(settings.log_level, settings.secrets())
+    return settings
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    """One process: Socket Mode, the scheduler in a thread, SQLite by default."""
+    settings = _settings().require("python -m bot dev", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot import clock
+    from bot.app import create_app
+    from storage.db import Database
+
+    db = Database(settings.database_url)
+    db.upgrade()
+    app = create_app(settings, db=db)
+    scheduler = clock.background(app.deps)  # type: ignore[attr-defined]
+    try:
+        SocketModeHandler(app, settings.app_token).start()
+    finally:
+        scheduler.shutdown(wait=False)
+    return 0
+
+
+def cmd_clock(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if not settings.oauth_enabled:
+        settings.require("python -m bot clock", "SLACK_BOT_TOKEN")
+    from bot import clock
+    from bot.app import create_app
+    from storage.db import Database
+
+    settings = Settings(**{**settings.__dict__, "token_verification": False})
+    app = create_app(settings, db=Database(settings.database_url))
+    clock.run_forever(app.deps)  # type: ignore[attr-defined]
+    return 0
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    """Run every due job once and exit (handy from cron or to test a deployment)."""
+    settings = _settings()
+    if not settings.oauth_enabled:
+        settings.require("python -m bot tick", "SLACK_BOT_TOKEN")
+    from bot import jobs
+    from bot.app import create_app
+    from storage.db import Database
+
+    settings = Settings(**{**settings.__dict__, "token_verification": False})
+    app = create_app(settings, db=Database(settings.database_url))
+    print(jobs.tick(app.deps))  # type: ignore[attr-defined]
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    settings = _settings()
+    from storage.db import Database
+
+    if args.action == "upgrade":
+        Database(settings.database_url).upgrade()
+        print("database is at the newest schema")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    settings = _settings()
+    from bot.services import importer
+    from storage.db import Database
+
+    db = Database(settings.database_url)
+    db.upgrade()
+    lookup = None
+    if settings.bot_token:
+        from bot.deps import make_web_client
+
+        client = make_web_client(settings, settings.bot_token)
+
+        def lookup(email: str) -> str | None:
+            from slack_sdk.errors import SlackApiError
+
+            try:
+                return client.users_lookupByEmail(email=email)["user"]["id"]
+            except SlackApiError:
+                return None
+
+    with db.session() as session:
+        report = importer.import_file(session, args.team, args.file, lookup_email=lookup)
+    print(importer.format_report(report))
+    return 2 if report.fatal else 0 if report.ok else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot import demo
+
+    return demo.run(weeks=args.weeks, seed=args.seed, out=sys.stdout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Rapport: how your clients feel, in Slack."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("dev", help="run locally: Socket Mode + scheduler in one process").set_defaults(
+        func=cmd_dev
+    )
+    sub.add_parser("clock", help="run the scheduler process").set_defaults(func=cmd_clock)
+    sub.add_parser("tick", help="run every due job once").set_defaults(func=cmd_tick)
+    demo = sub.add_parser("demo", help="simulate an agency against a local stand-in for Slack")
+    demo.add_argument("--weeks", type=int, default=3)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.set_defaults(func=cmd_demo)
+    imp = sub.add_parser("import", help="import clients from .xlsx or .csv (see docs/import.md)")
+    imp.add_argument("file")
+    imp.add_argument("--team", required=True, help="the Slack workspace id, e.g. T012AB3CD")
+    imp.set_defaults(func=cmd_import)
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    db.set_defaults(func=cmd_db)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)

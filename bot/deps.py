@@ -1,0 +1,61 @@
+"""What listeners and jobs share: settings, the database, the clock and a Slack client per team."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.oauth.installation_store import InstallationStore
+
+from config.settings import Settings
+from storage.db import Database
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def retry_handlers() -> list[RetryHandler]:
+    """Slack answers 429 with Retry-After; connection resets are worth one more try."""
+    return [RateLimitErrorRetryHandler(max_retry_count=2), ConnectionErrorRetryHandler(max_retry_count=1)]
+
+
+def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
+    kwargs = {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
+    return WebClient(token=token, timeout=10, retry_handlers=retry_handlers(), **kwargs)
+
+
+class NotInstalled(LookupError):
+    pass
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    db: Database
+    clock: Callable[[], datetime] = system_clock
+    client: WebClient | None = None
+    installation_store: InstallationStore | None = None
+    _team_clients: dict[str, WebClient] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def client_for(self, team_id: str) -> WebClient:
+        """The bot's client for a workspace: the one token, or the workspace's OAuth installation."""
+        if self.installation_store is None:
+            if self.client is None:
+                raise NotInstalled("no Slack client configured")
+            return self.client
+        bot = self.installation_store.find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None or not bot.bot_token:
+            raise NotInstalled(f"Rapport is not installed in workspace {team_id}")
+        cached = self._team_clients.get(team_id)
+        if cached is None or cached.token != bot.bot_token:
+            cached = make_web_client(self.settings, bot.bot_token)
+            self._team_clients[team_id] = cached
+        return cached

@@ -1,0 +1,1 @@
+"""Pure domain logic for Rapport: standard library only, time is always a parameter."""

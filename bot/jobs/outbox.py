@@ -1,0 +1,176 @@
+"""Deliver queued messages: claim each row with a conditional UPDATE, wait for the recipient's
+working hours, send, record the attempt, retry with back-off, and give up loudly, never silently."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.orm import Session
+
+from bot.deps import Deps, NotInstalled
+from bot.domain.hours import next_working_moment
+from bot.services import prompts
+from bot.services.staff import needs_profile, refresh_profile, working_hours
+from storage import queries
+from storage.models import OutboxMessage, Staff
+
+log = logging.getLogger(__name__)
+
+CLAIM_TIMEOUT = timedelta(minutes=5)  # a claim older than this belonged to a worker that died
+PERMANENT_ERRORS = {
+    "channel_not_found",
+    "user_not_found",
+    "account_inactive",
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "is_archived",
+    "message_not_found",
+    "cant_update_message",
+    "invalid_blocks",
+    "msg_too_long",
+    "no_text",
+    "invalid_arguments",
+    "not_in_channel",
+    "user_disabled",
+}
+
+Renderer = Callable[[Session, OutboxMessage], dict[str, Any] | None]
+OnSent = Callable[[Session, Any, OutboxMessage, datetime], None]
+
+# Kinds whose content is drawn at send time, and what to do once Slack has the message.
+RENDERERS: dict[str, Renderer] = {"prompt": prompts.render, "prompt_reminder": prompts.render}
+ON_SENT: dict[str, OnSent] = {"prompt": prompts.on_sent, "prompt_reminder": prompts.on_sent}
+
+
+@dataclass
+class Delivery:
+    sent: int = 0
+    deferred: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+
+
+def deliver_due(deps: Deps, now: datetime, *, worker: str = "clock", limit: int = 100) -> Delivery:
+    result = Delivery()
+    stale_before = now - CLAIM_TIMEOUT
+    with deps.db.session() as session:
+        due = queries.due_outbox(session, now, stale_before, limit)
+    for outbox_id in due:
+        with deps.db.session() as session:
+            if not queries.claim_outbox(session, outbox_id, worker, now, stale_before):
+                continue  # another worker has it
+        with deps.db.session() as session:
+            message = session.get(OutboxMessage, outbox_id)
+            if message is not None:
+                _deliver_one(deps, session, message, now, result)
+    return result
+
+
+def _deliver_one(
+    deps: Deps, session: Session, message: OutboxMessage, now: datetime, result: Delivery
+) -> None:
+    try:
+        client = deps.client_for(message.team_id)
+    except NotInstalled as error:
+        _fail(session, message, now, str(error), result, permanent=True)
+        return
+
+    if message.respect_working_hours and message.recipient_staff_id is not None:
+        staff = session.get(Staff, message.recipient_staff_id)
+        if staff is not None:
+            if needs_profile(staff, now):
+                refresh_profile(session, client, staff, now)
+            opens = next_working_moment(now, staff.tz, working_hours(staff))
+            if opens > now:
+                # Nobody gets a nudge at 2 a.m.: back in the queue until their day starts.
+                message.status, message.not_before, message.claimed_at = "pending", opens, None
+                result.deferred += 1
+                return
+
+    payload = dict(message.payload or {})
+    renderer = RENDERERS.get(message.kind)
+    if renderer is not None:
+        rendered = renderer(session, message)
+        if rendered is None:
+            message.status = "cancelled"
+            result.cancelled += 1
+            return
+        payload.update(rendered)
+
+    started = time.monotonic()
+    try:
+        response = client.api_call(message.method, json={"channel": message.channel, **payload})
+    except SlackApiError as error:
+        code = str(error.response.get("error") or error.response.status_code)
+        status = error.response.status_code
+        permanent = code in PERMANENT_ERRORS or (400 <= status < 500 and status != 429)
+        _record(session, message, now, False, code, started)
+        _fail(session, message, now, code, result, permanent=permanent, deps=deps)
+        return
+    except (SlackClientError, OSError) as error:
+        _record(session, message, now, False, f"{type(error).__name__}: {error}", started)
+        _fail(session, message, now, type(error).__name__, result, permanent=False, deps=deps)
+        return
+
+    _record(session, message, now, True, None, started)
+    message.status, message.sent_at = "sent", now
+    message.attempts += 1
+    message.response_channel = response.get("channel") or message.channel
+    message.response_ts = response.get("ts")
+    hook = ON_SENT.get(message.kind)
+    if hook is not None:
+        hook(session, deps.settings, message, now)
+    result.sent += 1
+
+
+def _record(
+    session: Session, message: OutboxMessage, now: datetime, ok: bool, error: str | None, started: float
+) -> None:
+    queries.record_attempt(session, message, now, ok, error, int((time.monotonic() - started) * 1000))
+
+
+def _fail(
+    session: Session,
+    message: OutboxMessage,
+    now: datetime,
+    error: str,
+    result: Delivery,
+    *,
+    permanent: bool,
+    deps: Deps | None = None,
+) -> None:
+    message.attempts += 1
+    message.last_error = error
+    message.claimed_at = None
+    max_attempts = deps.settings.outbox_max_attempts if deps else 1
+    if permanent or message.attempts >= max_attempts:
+        message.status = "failed"
+        result.failed += 1
+        log.error(
+            "outbox %s (%s to %s) failed for good after %s attempt(s): %s",
+            message.id,
+            message.kind,
+            message.channel,
+            message.attempts,
+            error,
+        )
+    else:
+        message.status = "pending"
+        message.not_before = now + backoff(message.attempts)
+        result.retried += 1
+        log.warning("outbox %s failed (%s); retrying at %s", message.id, error, message.not_before)

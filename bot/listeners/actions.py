@@ -1,0 +1,222 @@
+"""Buttons: the DM prompt's faces and options, undo, and the Home tab's buttons."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.listeners.common import int_value, open_view, reply, update_message
+from bot.messages import t
+from bot.services import checkins, prompts
+from bot.services.staff import ensure_staff
+from bot.services.touchpoints import TouchpointDraft
+from bot.views import feeling as feeling_view
+from bot.views import prompt as prompt_view
+from bot.views import touchpoint as touchpoint_view
+from bot.views.common import mrkdwn_escape
+from storage import queries
+from storage.models import CheckIn
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(re.compile(r"^prompt_face_[1-5]$"))
+    def prompt_face(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        prompt_id, score = int_value(action, 0), int_value(action, 1)
+        if prompt_id is None or score is None:
+            return
+        team_id, user_id = context.team_id or "", context.user_id or ""
+        with deps.db.session() as session:
+            staff = ensure_staff(session, team_id, user_id)
+            outcome = prompts.answer(
+                session, team_id, staff, prompt_id, checkins.Draft(score=score), deps.now()
+            )
+            facts = prompts.facts(session, team_id, prompt_id) if outcome else None
+        if outcome is None or facts is None:
+            return
+        if outcome.changed and outcome.checkin_id is not None:
+            update_message(client, body, prompt_view.answered(facts, score, outcome.checkin_id))
+        else:
+            update_message(client, body, prompt_view.settled(facts))
+
+    @app.action("prompt_skip")
+    def prompt_skip(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        prompt_id = int_value(action)
+        if prompt_id is None:
+            return
+        team_id, user_id = context.team_id or "", context.user_id or ""
+        with deps.db.session() as session:
+            staff = ensure_staff(session, team_id, user_id)
+            outcome = prompts.skip(session, team_id, staff, prompt_id, deps.now())
+            facts = prompts.facts(session, team_id, prompt_id) if outcome else None
+        if outcome is None or facts is None:
+            return
+        update_message(
+            client, body, prompt_view.skipped(facts) if outcome.changed else prompt_view.settled(facts)
+        )
+
+    @app.action("prompt_snooze")
+    def prompt_snooze(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        prompt_id = int_value(action)
+        raw = str((action.get("selected_option") or {}).get("value") or "")
+        choice = raw.partition(":")[2]
+        if prompt_id is None:
+            return
+        team_id, user_id = context.team_id or "", context.user_id or ""
+        with deps.db.session() as session:
+            staff = ensure_staff(session, team_id, user_id)
+            result = prompts.snooze(session, team_id, staff, prompt_id, choice, deps.now())
+            facts = prompts.facts(session, team_id, prompt_id) if result else None
+        if result is None or facts is None:
+            return
+        outcome, until = result
+        update_message(
+            client, body, prompt_view.snoozed(facts, until) if outcome.changed else prompt_view.settled(facts)
+        )
+
+    @app.action("prompt_undo")
+    def prompt_undo(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        prompt_id = int_value(action)
+        if prompt_id is None:
+            return
+        team_id, user_id = context.team_id or "", context.user_id or ""
+        with deps.db.session() as session:
+            staff = ensure_staff(session, team_id, user_id)
+            outcome = prompts.reopen(session, team_id, staff, prompt_id)
+            facts = prompts.facts(session, team_id, prompt_id) if outcome else None
+        if outcome is None or facts is None:
+            return
+        if outcome.changed:
+            update_message(client, body, prompt_view.question(facts, reminder=False))
+        else:
+            update_message(client, body, prompt_view.settled(facts))
+
+    @app.action("prompt_details")
+    def prompt_details(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        _open_prompt_modal(deps, client, body, context, int_value(action))
+
+    @app.action("home_prompt_answer")
+    def home_prompt_answer(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        _open_prompt_modal(deps, client, body, context, int_value(action))
+
+    @app.action("checkin_undo")
+    def checkin_undo(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        checkin_id = int_value(action)
+        team_id, user_id = context.team_id or "", context.user_id or ""
+        with deps.db.session() as session:
+            staff = ensure_staff(session, team_id, user_id)
+            removed = checkins.undo(session, team_id, staff, checkin_id) if checkin_id else None
+            text = (
+                t("feeling.undone", staff.locale, client=mrkdwn_escape(removed.client.name))
+                if removed
+                else t("feeling.undo_gone", staff.locale)
+            )
+        reply(body.get("response_url"), {"text": text}, replace_original=True)
+
+    @app.action("checkin_details")
+    def checkin_details(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        checkin_id = int_value(action)
+        team_id, user_id = context.team_id or "", context.user_id or ""
+        with deps.db.session() as session:
+            staff = ensure_staff(session, team_id, user_id)
+            checkin = session.get(CheckIn, checkin_id) if checkin_id else None
+            if checkin is None or checkin.team_id != team_id or checkin.staff_id != staff.id:
+                reply(body.get("response_url"), {"text": t("feeling.undo_gone", staff.locale)})
+                return
+            draft = checkins.draft_for_checkin(checkin)
+            ctx = feeling_view.ModalContext(
+                checkin_id=checkin.id,
+                fixed_client=checkin.client.name,
+                response_url=body.get("response_url"),
+            )
+            view = feeling_view.modal(draft, ctx, locale=staff.locale)
+        open_view(client, body.get("trigger_id"), view)
+
+    @app.action("home_log_feeling")
+    def home_log_feeling(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        with deps.db.session() as session:
+            locale = ensure_staff(session, context.team_id or "", context.user_id or "").locale
+        open_view(
+            client,
+            body.get("trigger_id"),
+            feeling_view.modal(checkins.Draft(), feeling_view.ModalContext(), locale=locale),
+        )
+
+    @app.action("home_client_feeling")
+    def home_client_feeling(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        team_id = context.team_id or ""
+        client_id = int_value(action)
+        with deps.db.session() as session:
+            locale = ensure_staff(session, team_id, context.user_id or "").locale
+            found = queries.client(session, team_id, client_id) if client_id else None
+            draft = checkins.Draft(client_id=found.id, client_name=found.name) if found else checkins.Draft()
+        ctx = feeling_view.ModalContext(response_url=body.get("response_url"))
+        open_view(client, body.get("trigger_id"), feeling_view.modal(draft, ctx, locale=locale))
+
+    @app.action("home_log_touchpoint")
+    def home_log_touchpoint(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        with deps.db.session() as session:
+            locale = ensure_staff(session, context.team_id or "", context.user_id or "").locale
+        open_view(
+            client,
+            body.get("trigger_id"),
+            touchpoint_view.modal(TouchpointDraft(), deps.now(), locale=locale),
+        )
+
+    @app.action("client_select")
+    def client_select(ack: Ack) -> None:
+        # Picking a client inside a modal needs no answer beyond the ack.
+        ack()
+
+
+def _open_prompt_modal(
+    deps: Deps, client: WebClient, body: dict[str, Any], context: BoltContext, prompt_id: int | None
+) -> None:
+    if prompt_id is None:
+        return
+    team_id, user_id = context.team_id or "", context.user_id or ""
+    with deps.db.session() as session:
+        staff = ensure_staff(session, team_id, user_id)
+        facts = prompts.facts(session, team_id, prompt_id)
+        if facts is None:
+            return
+        container = body.get("container") or {}
+        in_message = container.get("type") == "message"
+        ctx = feeling_view.ModalContext(
+            prompt_id=prompt_id,
+            fixed_client=f"{facts.client_name}: {facts.title}",
+            channel=container.get("channel_id") if in_message else None,
+            ts=container.get("message_ts") if in_message else None,
+        )
+        view = feeling_view.modal(checkins.Draft(prompt_id=prompt_id), ctx, locale=staff.locale)
+    open_view(client, body.get("trigger_id"), view)

@@ -1,0 +1,149 @@
+"""Slash commands: /feeling and /rapport."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.domain.matching import MatchKind
+from bot.domain.text import unescape_slack
+from bot.listeners.common import open_view, reply
+from bot.messages import t
+from bot.services import checkins, clients, touchpoints
+from bot.services.staff import ensure_staff
+from bot.views import client_card
+from bot.views import feeling as feeling_view
+from bot.views import help as help_view
+from bot.views import touchpoint as touchpoint_view
+from bot.views.common import mrkdwn_escape
+from storage import queries
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command("/feeling")
+    def feeling(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        team_id, user_id = context.team_id or "", context.user_id or ""
+        text = unescape_slack(command.get("text") or "")
+        with deps.db.session() as session:
+            staff = ensure_staff(session, team_id, user_id)
+            locale = staff.locale
+            result = checkins.interpret(session, team_id, text)
+            if result.ready:
+                checkin = checkins.log(
+                    session, team_id, staff, result.draft, source="command", now=deps.now()
+                )
+                name = result.draft.client_name or ""
+                confirmation = feeling_view.logged(name, checkin.score, checkin.id, checkin.note, locale)
+        if result.ready:
+            ack(response_type="ephemeral", **confirmation)
+            return
+        ack()
+        problem = result.problem
+        notice = t(problem.key, locale, **problem.values) if problem else None
+        view = feeling_view.modal(
+            result.draft,
+            feeling_view.ModalContext(response_url=command.get("response_url")),
+            notice=notice,
+            locale=locale,
+        )
+        if not open_view(client, command.get("trigger_id"), view):
+            reply(command.get("response_url"), {"text": t("feeling.no_trigger", locale, text=text or "—")})
+
+    @app.command("/rapport")
+    def rapport(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        team_id, user_id = context.team_id or "", context.user_id or ""
+        text = unescape_slack(command.get("text") or "").strip()
+        word, _, rest = text.partition(" ")
+        word = word.lower()
+        rest = rest.strip()
+        if word in ("", "help", "?"):
+            ack(**help_view.help_message(None))
+        elif word in ("touchpoint", "tp"):
+            _touchpoint(deps, ack, command, client, team_id, user_id, rest)
+        elif word == "client":
+            ack(**_client_card(deps, team_id, user_id, rest))
+        elif word == "clients":
+            ack(**_clients(deps, team_id))
+        else:
+            ack(**help_view.help_message(None, unknown=word))
+
+
+def _touchpoint(
+    deps: Deps, ack: Ack, command: dict[str, Any], client: WebClient, team_id: str, user_id: str, text: str
+) -> None:
+    now = deps.now()
+    with deps.db.session() as session:
+        staff = ensure_staff(session, team_id, user_id)
+        locale = staff.locale
+        draft, problem = touchpoints.interpret(session, team_id, text)
+        if problem is None and draft.client_id is not None:
+            tp, _ = touchpoints.record(
+                session,
+                deps.settings,
+                team_id=team_id,
+                staff=staff,
+                client_id=draft.client_id,
+                kind=draft.kind,
+                title=draft.title,
+                happened_at=now,
+                now=now,
+            )
+            message = t(
+                "touchpoint.logged",
+                locale,
+                kind=t(f"kind.{tp.kind}", locale).lower(),
+                title=mrkdwn_escape(tp.title),
+                client=mrkdwn_escape(draft.client_name or ""),
+                when="",
+            )
+    if problem is None and draft.client_id is not None:
+        ack(response_type="ephemeral", text=message)
+        return
+    ack()
+    notice = t(problem.key, locale, **problem.values) if problem else None
+    view = touchpoint_view.modal(
+        draft, now, notice=notice, response_url=command.get("response_url"), locale=locale
+    )
+    if not open_view(client, command.get("trigger_id"), view):
+        reply(command.get("response_url"), {"text": t("feeling.no_trigger", locale, text=text or "—")})
+
+
+def _client_card(deps: Deps, team_id: str, user_id: str, query: str) -> dict[str, Any]:
+    with deps.db.session() as session:
+        staff = ensure_staff(session, team_id, user_id)
+        locale = staff.locale
+        if not query:
+            return {"response_type": "ephemeral", "text": t("card.usage", locale)}
+        match = clients.resolve(session, team_id, query)
+        if match.client_id is None:
+            if match.kind == MatchKind.AMBIGUOUS:
+                names = ", ".join(c.name for c in match.candidates[:5])
+                return {
+                    "response_type": "ephemeral",
+                    "text": t("card.ambiguous", locale, query=query, names=names),
+                }
+            return {"response_type": "ephemeral", "text": t("card.unknown", locale, query=query)}
+        found = clients.card(session, team_id, match.client_id, deps.now())
+        assert found is not None
+        return client_card.card(found, staff.tz, locale)
+
+
+def _clients(deps: Deps, team_id: str, limit: int = 300) -> dict[str, Any]:
+    with deps.db.session() as session:
+        rows = queries.all_clients(session, team_id, limit=limit)
+        total = queries.count_clients(session, team_id)
+        leads = queries.staff_names(session, team_id, [c.lead_id for c in rows])
+        names = []
+        for c in rows:
+            lead = leads.get(c.lead_id) if c.lead_id else None
+            who = (
+                f"<@{lead.slack_user_id}>" if lead and lead.slack_user_id else (lead.email if lead else None)
+            )
+            names.append((c.name, t("clients.lead", None, who=who) if who else ""))
+    return help_view.clients_list(names, total, None)
+
+
+

@@ -1,0 +1,111 @@
+"""Modal submissions: validated with response_action "errors", saved, then confirmed where asked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.listeners.common import publish_home, reply
+from bot.messages import t
+from bot.services import checkins, prompts, touchpoints
+from bot.services.staff import ensure_staff
+from bot.views import feeling as feeling_view
+from bot.views import prompt as prompt_view
+from bot.views import touchpoint as touchpoint_view
+from bot.views.common import face_label, local_time, mrkdwn_escape
+from storage import queries
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.view(feeling_view.CALLBACK)
+    def feeling_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        team_id, user_id = context.team_id or "", context.user_id or ""
+        ctx = feeling_view.context_of(view.get("private_metadata"))
+        now = deps.now()
+        with deps.db.session() as session:
+            staff = ensure_staff(session, team_id, user_id)
+            locale = staff.locale
+            draft, errors = feeling_view.read(view["state"]["values"], locale)
+            if draft.client_id is not None and queries.client(session, team_id, draft.client_id) is None:
+                errors["client"] = t("modal.feeling.error.gone", locale)
+            if errors:
+                ack(response_action="errors", errors=errors)
+                return
+            prompt_payload = None
+            if ctx.prompt_id is not None:
+                outcome = prompts.answer(session, team_id, staff, ctx.prompt_id, draft, now)
+                if outcome is not None and not outcome.changed and outcome.prompt.checkin_id:
+                    checkin = checkins.amend(session, team_id, staff, outcome.prompt.checkin_id, draft)
+                    checkin_id = checkin.id if checkin else None
+                else:
+                    checkin_id = outcome.checkin_id if outcome else None
+                facts = prompts.facts(session, team_id, ctx.prompt_id)
+                if facts is not None and checkin_id is not None and draft.score is not None:
+                    prompt_payload = prompt_view.answered(facts, draft.score, checkin_id)
+                name = facts.client_name if facts else ""
+            elif ctx.checkin_id is not None:
+                amended = checkins.amend(session, team_id, staff, ctx.checkin_id, draft)
+                name = amended.client.name if amended else ""
+            else:
+                checkin = checkins.log(session, team_id, staff, draft, source="modal", now=now)
+                name = checkin.client.name
+        ack()
+        if prompt_payload and ctx.channel and ctx.ts:
+            client.chat_update(channel=ctx.channel, ts=ctx.ts, **prompt_payload)
+        elif ctx.response_url and draft.score is not None:
+            key = "feeling.amended" if ctx.checkin_id else "feeling.logged"
+            text = t(key, locale, face=face_label(draft.score), client=mrkdwn_escape(name))
+            reply(ctx.response_url, {"text": text}, replace_original=bool(ctx.checkin_id))
+        else:
+            publish_home(deps, client, team_id, user_id)
+
+    @app.view(touchpoint_view.CALLBACK)
+    def touchpoint_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        team_id, user_id = context.team_id or "", context.user_id or ""
+        meta = feeling_view.read_metadata(view.get("private_metadata"))
+        now = deps.now()
+        with deps.db.session() as session:
+            staff = ensure_staff(session, team_id, user_id)
+            locale = staff.locale
+            fields, errors = touchpoint_view.read(view["state"]["values"], now, locale)
+            client_id = fields["client_id"]
+            if client_id is not None and queries.client(session, team_id, client_id) is None:
+                errors["client"] = t("modal.feeling.error.gone", locale)
+            if errors:
+                ack(response_action="errors", errors=errors)
+                return
+            happened_at = fields["happened_at"]
+            tp, prompt = touchpoints.record(
+                session,
+                deps.settings,
+                team_id=team_id,
+                staff=staff,
+                client_id=client_id,
+                kind=fields["kind"],
+                title=fields["title"],
+                happened_at=happened_at,
+                now=now,
+                permalink=meta.get("l"),
+            )
+            later = prompt is not None and prompt.due_at > now
+            when = (
+                t("touchpoint.logged_when_later", locale, when=local_time(prompt.due_at, staff.tz))
+                if later and prompt
+                else ""
+            )
+            text = t(
+                "touchpoint.logged",
+                locale,
+                kind=t(f"kind.{tp.kind}", locale).lower(),
+                title=mrkdwn_escape(tp.title),
+                client=mrkdwn_escape(tp.client.name),
+                when=when,
+            )
+        ack()
+        if meta.get("r"):
+            reply(meta["r"], {"text": text})
+        else:
+            publish_home(deps, client, team_id, user_id)

@@ -1,0 +1,1 @@
+"""Use cases: each takes a session and plain inputs, calls the domain and the queries."""

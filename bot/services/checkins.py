@@ -1,0 +1,183 @@
+"""Logging how a client felt: from a command, the modal, a DM prompt button or the Home tab."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.domain.feelings import FACES, SCORE_MAX, SCORE_MIN, Expectation
+from bot.domain.matching import MatchKind
+from bot.domain.text import NOTE_MAX, parse_feeling, split_client_and_rest
+from bot.services import clients
+from storage import queries
+from storage.models import CheckIn, Prompt, Staff
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A check-in being put together; what the modal is pre-filled with."""
+
+    client_id: int | None = None
+    client_name: str | None = None
+    score: int | None = None
+    expectation: str | None = None
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    touchpoint_id: int | None = None
+    prompt_id: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.client_id is not None and self.score is not None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a command could not be logged at once: a catalog key and its values."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    draft: Draft
+    problem: Problem | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.problem is None and self.draft.complete
+
+
+def interpret(session: Session, team_id: str, text: str) -> Interpretation:
+    """Read `/feeling` text. Ready means log now; otherwise the modal opens with the draft."""
+    text = text.strip()
+    if not text:
+        return Interpretation(Draft())
+    parsed = parse_feeling(text)
+    score = parsed.score
+    note = parsed.note
+    problem: Problem | None = None
+
+    if parsed.score is None and parsed.bad_score is None:
+        # "/feeling acme great kickoff": the longest run of leading words naming a client.
+        def names_client(phrase: str) -> bool:
+            return clients.resolve(session, team_id, phrase).kind in (MatchKind.EXACT, MatchKind.UNIQUE)
+
+        query, rest = split_client_and_rest(parsed.words, names_client)
+        if query:
+            note = rest
+        else:
+            query = " ".join(parsed.words)
+    else:
+        query = " ".join(parsed.words)
+
+    client_id: int | None = None
+    client_name: str | None = None
+    if parsed.mention:
+        problem = Problem("feeling.problem.mention", {"mention": _mention_text(parsed.mention)})
+    elif query:
+        match = clients.resolve(session, team_id, query)
+        if match.client_id is not None:
+            client_id, client_name = match.client_id, match.candidates[0].name
+        elif match.kind == MatchKind.AMBIGUOUS:
+            names = ", ".join(c.name for c in match.candidates[:5])
+            problem = Problem("feeling.problem.ambiguous", {"query": query, "names": names})
+        elif queries.count_clients(session, team_id) == 0:
+            problem = Problem("feeling.problem.no_clients")
+        else:
+            problem = Problem("feeling.problem.unknown_client", {"query": query})
+
+    if parsed.bad_score is not None:
+        problem = Problem("feeling.problem.bad_score", {"value": parsed.bad_score})
+    elif len(note) > NOTE_MAX:
+        problem = Problem("feeling.problem.note_too_long", {"length": len(note), "limit": NOTE_MAX})
+
+    draft = Draft(client_id=client_id, client_name=client_name, score=score, note=note)
+    return Interpretation(draft, problem)
+
+
+def _mention_text(mention: str) -> str:
+    return mention if mention.startswith("@") else f"<@{mention}>"
+
+
+def log(
+    session: Session,
+    team_id: str,
+    staff: Staff,
+    draft: Draft,
+    *,
+    source: str,
+    now: datetime,
+) -> CheckIn:
+    """Store a complete draft. Raises ValueError for anything the caller should have checked."""
+    if draft.client_id is None or queries.client(session, team_id, draft.client_id) is None:
+        raise ValueError("unknown client")
+    if draft.score is None or not SCORE_MIN <= draft.score <= SCORE_MAX:
+        raise ValueError("score must be 1..5")
+    expectation = Expectation(draft.expectation).value if draft.expectation else None
+    checkin = CheckIn(
+        team_id=team_id,
+        client_id=draft.client_id,
+        staff_id=staff.id,
+        touchpoint_id=draft.touchpoint_id,
+        score=draft.score,
+        expectation=expectation,
+        note=draft.note or None,
+        tags=list(draft.tags),
+        source=source,
+        created_at=now,
+    )
+    session.add(checkin)
+    session.flush()
+    return checkin
+
+
+def undo(session: Session, team_id: str, staff: Staff, checkin_id: int) -> CheckIn | None:
+    """Remove a check-in its author just logged; a prompt it answered becomes open again."""
+    checkin = session.get(CheckIn, checkin_id)
+    if checkin is None or checkin.team_id != team_id or checkin.staff_id != staff.id:
+        return None
+    prompt = session.query(Prompt).filter_by(team_id=team_id, checkin_id=checkin.id).one_or_none()
+    if prompt is not None:
+        prompt.checkin_id = None
+        prompt.status = "reminded" if prompt.reminded_at else "sent"
+        prompt.answered_at = None
+    session.delete(checkin)
+    session.flush()
+    return checkin
+
+
+def amend(session: Session, team_id: str, staff: Staff, checkin_id: int, draft: Draft) -> CheckIn | None:
+    """Add a note, expectations or tags to a check-in after a one-click answer."""
+    checkin = session.get(CheckIn, checkin_id)
+    if checkin is None or checkin.team_id != team_id or checkin.staff_id != staff.id:
+        return None
+    if draft.score is not None:
+        checkin.score = draft.score
+    checkin.expectation = Expectation(draft.expectation).value if draft.expectation else None
+    checkin.note = draft.note or None
+    checkin.tags = list(draft.tags)
+    session.flush()
+    return checkin
+
+
+def draft_for_checkin(checkin: CheckIn) -> Draft:
+    return Draft(
+        client_id=checkin.client_id,
+        client_name=checkin.client.name,
+        score=checkin.score,
+        expectation=checkin.expectation,
+        note=checkin.note or "",
+        tags=tuple(checkin.tags or ()),
+        touchpoint_id=checkin.touchpoint_id,
+    )
+
+
+def face(score: int) -> str:
+    return FACES[score].emoji
+
+

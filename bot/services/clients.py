@@ -1,0 +1,89 @@
+"""Finding clients from what people type, and the facts behind a client card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.domain.feelings import Trend, average, trend, weekly_averages
+from bot.domain.matching import NO_MATCH, Candidate, Match, choose
+from bot.domain.text import normalize
+from storage import queries
+from storage.models import CheckIn, Client, Staff, Touchpoint
+
+OPTION_LIMIT = 100  # Slack's cap on options in one external select answer
+
+
+def resolve(session: Session, team_id: str, query: str) -> Match:
+    key = normalize(query)
+    if not key:
+        return NO_MATCH
+    rows = queries.clients_matching(session, team_id, key)
+    keys: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
+    for client_id, name, row_key in rows:
+        names[client_id] = name
+        keys.setdefault(client_id, []).append(row_key)
+    candidates = [Candidate(client_id=cid, name=names[cid], keys=tuple(k)) for cid, k in keys.items()]
+    return choose(query, candidates)
+
+
+def is_exact_client(session: Session, team_id: str, phrase: str) -> bool:
+    return resolve(session, team_id, phrase).kind == "exact"
+
+
+def options(session: Session, team_id: str, query: str) -> list[tuple[int, str]]:
+    """Clients for a type-ahead: exact and prefix matches first, then the rest by name."""
+    key = normalize(query)
+    if not key:
+        return [(c.id, c.name) for c in queries.all_clients(session, team_id, limit=OPTION_LIMIT)]
+    seen: dict[int, str] = {}
+    ranked: list[tuple[int, int, str]] = []
+    for client_id, name, row_key in queries.clients_matching(session, team_id, key, limit=OPTION_LIMIT):
+        rank = 0 if row_key == key else 1 if row_key.startswith(key) else 2
+        if client_id not in seen:
+            seen[client_id] = name
+        ranked.append((rank, client_id, name))
+    ranked.sort(key=lambda r: (r[0], r[2].lower()))
+    result: list[tuple[int, str]] = []
+    for _, client_id, name in ranked:
+        if all(client_id != cid for cid, _ in result):
+            result.append((client_id, name))
+    return result[:OPTION_LIMIT]
+
+
+@dataclass(frozen=True)
+class Card:
+    client: Client
+    owners: dict[str, Staff | None]
+    recent: list[CheckIn]
+    average_90d: float | None
+    weekly: list[float | None]
+    trend: Trend
+    last_touchpoint: Touchpoint | None
+    aliases: list[str]
+
+
+def card(session: Session, team_id: str, client_id: int, now: datetime) -> Card | None:
+    found = queries.client(session, team_id, client_id)
+    if found is None:
+        return None
+    points = queries.checkin_points(session, team_id, [found.id], now - timedelta(days=90))[found.id]
+    weekly = weekly_averages(points, now, weeks=8)
+    staff = queries.staff_names(session, team_id, [found.lead_id, found.partner_id, found.backup_id])
+    return Card(
+        client=found,
+        owners={
+            "lead": staff.get(found.lead_id) if found.lead_id else None,
+            "partner": staff.get(found.partner_id) if found.partner_id else None,
+            "backup": staff.get(found.backup_id) if found.backup_id else None,
+        },
+        recent=queries.recent_checkins(session, team_id, found.id, limit=5),
+        average_90d=average(float(score) for _, score in points),
+        weekly=weekly,
+        trend=trend(weekly),
+        last_touchpoint=queries.last_touchpoints(session, team_id, [found.id]).get(found.id),
+        aliases=[a.alias for a in found.aliases],
+    )

@@ -1,0 +1,102 @@
+"""Staff profiles: who someone is in Slack, their time zone and their working hours."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.domain.hours import WorkingHours
+from storage import queries
+from storage.models import Staff
+
+log = logging.getLogger(__name__)
+
+PROFILE_MAX_AGE = timedelta(days=1)
+
+
+def ensure_staff(session: Session, team_id: str, user_id: str) -> Staff:
+    """The staff row for a Slack user, created on first use."""
+    staff = queries.staff_by_user(session, team_id, user_id)
+    if staff is None:
+        queries.ensure_workspace(session, team_id)
+        staff = Staff(team_id=team_id, slack_user_id=user_id)
+        session.add(staff)
+        session.flush()
+    return staff
+
+
+def working_hours(staff: Staff) -> WorkingHours:
+    try:
+        return WorkingHours.parse(staff.work_days, staff.work_start, staff.work_end)
+    except ValueError:
+        log.warning("staff %s has unreadable working hours; using the defaults", staff.id)
+        return WorkingHours()
+
+
+def needs_profile(staff: Staff, now: datetime) -> bool:
+    return staff.slack_user_id is not None and (
+        staff.profile_refreshed_at is None or now - staff.profile_refreshed_at > PROFILE_MAX_AGE
+    )
+
+
+def apply_profile(session: Session, staff: Staff, user: dict, now: datetime) -> Staff:
+    """Copy time zone, locale, name and e-mail from a Slack user object.
+
+    A person imported by e-mail before they used Rapport is merged into this row, so owners set
+    by e-mail in an import become linked the first time that person shows up.
+    """
+    profile = user.get("profile") or {}
+    staff.tz = user.get("tz") or staff.tz
+    staff.locale = user.get("locale") or staff.locale
+    staff.name = profile.get("display_name") or user.get("real_name") or user.get("name") or staff.name
+    email = profile.get("email")
+    if email:
+        email = email.lower()
+        twin = queries.staff_by_email(session, staff.team_id, email)
+        if twin is not None and twin.id != staff.id and twin.slack_user_id is None:
+            _merge_into(session, keep=staff, gone=twin)
+        staff.email = email
+    staff.profile_refreshed_at = now
+    session.flush()
+    return staff
+
+
+def refresh_profile(session: Session, client: WebClient, staff: Staff, now: datetime) -> Staff:
+    """Ask Slack for the person's time zone and locale; keep what we had when Slack says no."""
+    if staff.slack_user_id is None:
+        return staff
+    try:
+        response = client.users_info(user=staff.slack_user_id, include_locale=True)
+    except SlackApiError as error:
+        log.warning("users.info failed for staff %s: %s", staff.id, error.response.get("error"))
+        staff.profile_refreshed_at = now  # try again tomorrow, not on every message
+        return staff
+    return apply_profile(session, staff, response.get("user") or {}, now)
+
+
+def _merge_into(session: Session, *, keep: Staff, gone: Staff) -> None:
+    from sqlalchemy import update
+
+    from storage.models import CheckIn, Client, FollowUp, Prompt, Touchpoint
+
+    for model, columns in (
+        (Client, ("lead_id", "partner_id", "backup_id")),
+        (FollowUp, ("owner_id", "created_by_id")),
+        (Touchpoint, ("staff_id",)),
+        (CheckIn, ("staff_id",)),
+        (Prompt, ("staff_id",)),
+    ):
+        for column in columns:
+            attr = getattr(model, column)
+            session.execute(
+                update(model)
+                .where(model.team_id == keep.team_id, attr == gone.id)
+                .values({column: keep.id})
+                .execution_options(synchronize_session=False)
+            )
+    session.delete(gone)
+    session.flush()

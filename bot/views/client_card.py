@@ -1,0 +1,84 @@
+"""The client card shown by `/rapport client NAME`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks.basic_components import MarkdownTextObject
+
+from bot.domain.feelings import TREND_ARROWS, sparkline
+from bot.domain.text import truncate
+from bot.messages import t
+from bot.services.clients import Card
+from bot.views.common import blocks_json, button, context, face_label, local_time, mrkdwn_escape, section
+from storage.models import Staff
+
+NOTE_PREVIEW = 280
+
+
+def _person(staff: Staff | None, locale: str | None) -> str:
+    if staff is None:
+        return t("card.nobody", locale)
+    if staff.slack_user_id:
+        return f"<@{staff.slack_user_id}>"
+    return mrkdwn_escape(staff.name or staff.email or "?")
+
+
+def card(c: Card, tz: str | None, locale: str | None) -> dict[str, Any]:
+    lc = locale
+    client = c.client
+    fields = [
+        t("card.lead", lc, who=_person(c.owners["lead"], lc)),
+        t("card.partner", lc, who=_person(c.owners["partner"], lc)),
+        t("card.backup", lc, who=_person(c.owners["backup"], lc)),
+        t("card.segment", lc, segment=mrkdwn_escape(client.segment or "—")),
+        t("card.renewal", lc, date=client.renewal_date.isoformat() if client.renewal_date else "—"),
+        t("card.status", lc, status=t(f"status.{client.status}", lc)),
+    ]
+    average = f"{c.average_90d:.1f}" if c.average_90d is not None else "—"
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(client.name, 150)),
+        SectionBlock(fields=[MarkdownTextObject(text=f) for f in fields]),
+        section(
+            t("card.feeling", lc, average=average, spark=sparkline(c.weekly), trend=TREND_ARROWS[c.trend])
+        ),
+    ]
+    if c.aliases:
+        blocks.append(context(t("card.aliases", lc, aliases=mrkdwn_escape(", ".join(c.aliases)))))
+    if c.last_touchpoint is not None:
+        tp = c.last_touchpoint
+        blocks.append(
+            context(
+                t(
+                    "card.last_touchpoint",
+                    lc,
+                    kind=t(f"kind.{tp.kind}", lc),
+                    title=mrkdwn_escape(tp.title),
+                    when=local_time(tp.happened_at, tz),
+                )
+            )
+        )
+    else:
+        blocks.append(context(t("card.no_touchpoint", lc)))
+    blocks.append(DividerBlock())
+    if c.recent:
+        blocks.append(section(t("card.recent", lc)))
+        for checkin in c.recent:
+            line = f"{face_label(checkin.score)} · {local_time(checkin.created_at, tz, '%d %b')}"
+            if checkin.expectation:
+                line += f" · {t(f'expectation.{checkin.expectation}', lc)}"
+            if checkin.note:
+                line += f"\n>{mrkdwn_escape(truncate(checkin.note, NOTE_PREVIEW))}"
+            blocks.append(section(line))
+    else:
+        blocks.append(context(t("card.no_checkins", lc)))
+    blocks.append(
+        ActionsBlock(
+            block_id="card_actions",
+            elements=[
+                button(t("home.log_for_client", lc), "home_client_feeling", str(client.id), style="primary"),
+            ],
+        )
+    )
+    return {"response_type": "ephemeral", "text": client.name, "blocks": blocks_json(blocks)}

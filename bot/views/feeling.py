@@ -1,0 +1,216 @@
+"""The "log a feeling" modal, its validation, and the confirmation after logging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ExternalDataSelectElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain.feelings import FACES, Expectation
+from bot.domain.text import NOTE_MAX, TAG_LEN_MAX, TAG_MAX, parse_tags
+from bot.messages import t
+from bot.services.checkins import Draft
+from bot.views.common import (
+    blocks_json,
+    button,
+    context,
+    face_label,
+    metadata,
+    mrkdwn_escape,
+    read_metadata,
+    section,
+)
+
+CALLBACK = "feeling_modal"
+
+
+def _face_options(locale: str | None) -> list[Option]:
+    return [Option(text=face_label(s), value=str(s)) for s in FACES]
+
+
+def _expectation_options(locale: str | None) -> list[Option]:
+    return [Option(text=t(f"expectation.{e.value}", locale), value=e.value) for e in Expectation]
+
+
+@dataclass(frozen=True)
+class ModalContext:
+    """Where the modal came from, carried in private_metadata."""
+
+    prompt_id: int | None = None
+    checkin_id: int | None = None
+    response_url: str | None = None
+    fixed_client: str | None = None  # shown as text instead of a picker (prompt or amend)
+    channel: str | None = None  # the DM prompt message to update after submit
+    ts: str | None = None
+
+
+def modal(draft: Draft, ctx: ModalContext, *, notice: str | None = None, locale: str | None = None) -> View:
+    lc = locale
+    blocks: list[Block] = []
+    if notice:
+        blocks.append(section(f":warning: {notice}"))
+    if ctx.fixed_client:
+        blocks.append(context(t("modal.feeling.about", lc, client=mrkdwn_escape(ctx.fixed_client))))
+    else:
+        initial = Option(text=draft.client_name, value=str(draft.client_id)) if draft.client_id else None
+        blocks.append(
+            InputBlock(
+                block_id="client",
+                label=t("modal.feeling.client", lc),
+                element=ExternalDataSelectElement(
+                    action_id="client_select",
+                    placeholder=t("modal.feeling.client_placeholder", lc),
+                    initial_option=initial,
+                    min_query_length=0,
+                ),
+            )
+        )
+    faces = _face_options(lc)
+    blocks.append(
+        InputBlock(
+            block_id="score",
+            label=t("modal.feeling.score", lc),
+            element=RadioButtonsElement(
+                action_id="score_pick",
+                options=faces,
+                initial_option=faces[draft.score - 1] if draft.score in FACES else None,
+            ),
+        )
+    )
+    expectations = _expectation_options(lc)
+    chosen = next((o for o in expectations if o.value == draft.expectation), None)
+    blocks.append(
+        InputBlock(
+            block_id="expectation",
+            label=t("modal.feeling.expectation", lc),
+            optional=True,
+            element=RadioButtonsElement(
+                action_id="expectation_pick", options=expectations, initial_option=chosen
+            ),
+        )
+    )
+    # No max_length on purpose: a long note typed in a command must reach the form whole, and
+    # the submit check explains the limit instead of Slack silently refusing to open it.
+    blocks.append(
+        InputBlock(
+            block_id="note",
+            label=t("modal.feeling.note", lc),
+            optional=True,
+            element=PlainTextInputElement(
+                action_id="note_input",
+                multiline=True,
+                initial_value=draft.note or None,
+                placeholder=t("modal.feeling.note_placeholder", lc),
+            ),
+            hint=t("modal.feeling.note_hint", lc, limit=NOTE_MAX),
+        )
+    )
+    blocks.append(
+        InputBlock(
+            block_id="tags",
+            label=t("modal.feeling.tags", lc),
+            optional=True,
+            element=PlainTextInputElement(
+                action_id="tags_input",
+                initial_value=", ".join(draft.tags) or None,
+                placeholder=t("modal.feeling.tags_placeholder", lc),
+            ),
+        )
+    )
+    meta = metadata(
+        p=ctx.prompt_id, c=ctx.checkin_id, r=ctx.response_url, f=ctx.fixed_client, ch=ctx.channel, ts=ctx.ts
+    )
+    return View(
+        type="modal",
+        callback_id=CALLBACK,
+        title=t("modal.feeling.title", lc),
+        submit=t("modal.feeling.submit", lc),
+        close=t("common.cancel", lc),
+        private_metadata=meta,
+        blocks=blocks,
+    )
+
+
+def context_of(raw: str | None) -> ModalContext:
+    meta = read_metadata(raw)
+    return ModalContext(
+        prompt_id=meta.get("p"),
+        checkin_id=meta.get("c"),
+        response_url=meta.get("r"),
+        fixed_client=meta.get("f"),
+        channel=meta.get("ch"),
+        ts=meta.get("ts"),
+    )
+
+
+def read(values: dict[str, Any], locale: str | None = None) -> tuple[Draft, dict[str, str]]:
+    """The draft a submitted modal holds, and an error per block for anything to fix."""
+    errors: dict[str, str] = {}
+
+    def state(block: str, action: str) -> dict[str, Any]:
+        return values.get(block, {}).get(action, {}) or {}
+
+    client_id: int | None = None
+    client_name: str | None = None
+    if "client" in values:
+        option = state("client", "client_select").get("selected_option") or {}
+        try:
+            client_id = int(option.get("value", ""))
+            client_name = (option.get("text") or {}).get("text")
+        except ValueError:
+            errors["client"] = t("modal.feeling.error.client", locale)
+    score_option = state("score", "score_pick").get("selected_option") or {}
+    score = int(score_option["value"]) if str(score_option.get("value", "")).isdigit() else None
+    if score not in FACES:
+        score = None
+        errors["score"] = t("modal.feeling.error.score", locale)
+    expectation = (state("expectation", "expectation_pick").get("selected_option") or {}).get("value")
+    note = (state("note", "note_input").get("value") or "").strip()
+    if len(note) > NOTE_MAX:
+        errors["note"] = t("modal.feeling.error.note", locale, length=len(note), limit=NOTE_MAX)
+    raw_tags = state("tags", "tags_input").get("value") or ""
+    words = [w for w in raw_tags.replace(",", " ").split() if w.strip("#")]
+    if len(words) > TAG_MAX or any(len(w.lstrip("#")) > TAG_LEN_MAX for w in words):
+        errors["tags"] = t("modal.feeling.error.tags", locale, max=TAG_MAX, length=TAG_LEN_MAX)
+    draft = Draft(
+        client_id=client_id,
+        client_name=client_name,
+        score=score,
+        expectation=expectation if expectation in {e.value for e in Expectation} else None,
+        note=note,
+        tags=tuple(parse_tags(raw_tags)),
+    )
+    return draft, errors
+
+
+def logged(
+    client_name: str, score: int, checkin_id: int, note: str | None, locale: str | None
+) -> dict[str, Any]:
+    """The ephemeral confirmation, with a cheap undo."""
+    text = t("feeling.logged", locale, face=face_label(score), client=mrkdwn_escape(client_name))
+    blocks: list[Block] = [section(text)]
+    if note:
+        blocks.append(context(f"“{mrkdwn_escape(note)}”"))
+    blocks.append(
+        ActionsBlock(
+            block_id="checkin_logged",
+            elements=[
+                button(t("feeling.details_button", locale), "checkin_details", str(checkin_id)),
+                button(t("common.undo", locale), "checkin_undo", str(checkin_id)),
+            ],
+        )
+    )
+    return {
+        "text": t("feeling.logged", locale, face=face_label(score), client=client_name),
+        "blocks": blocks_json(blocks),
+    }

@@ -1,0 +1,77 @@
+"""The App Home tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock
+from slack_sdk.models.views import View
+
+from bot.domain.feelings import TREND_ARROWS, sparkline
+from bot.messages import t
+from bot.services.home import HomeData
+from bot.views.common import button, context, face_label, local_time, mrkdwn_escape, section, view_json
+
+MAX_CLIENTS = 30  # 3 blocks' worth of room each stays well inside Slack's 100-block Home limit
+MAX_PROMPTS = 10
+
+
+def home(data: HomeData) -> dict[str, Any]:
+    lc = data.locale
+    blocks: list[Block] = [
+        HeaderBlock(text=t("home.title", lc)),
+        ActionsBlock(
+            block_id="home_actions",
+            elements=[
+                button(t("home.log_feeling", lc), "home_log_feeling", style="primary"),
+                button(t("home.log_touchpoint", lc), "home_log_touchpoint"),
+            ],
+        ),
+        DividerBlock(),
+        HeaderBlock(text=t("home.prompts", lc)),
+    ]
+    if data.prompts:
+        for p in data.prompts[:MAX_PROMPTS]:
+            text = t(
+                "home.prompt_line",
+                lc,
+                client=mrkdwn_escape(p.client_name),
+                title=mrkdwn_escape(p.title),
+                when=local_time(p.happened_at, data.tz),
+            )
+            blocks.append(section(text, button(t("home.answer", lc), "home_prompt_answer", str(p.prompt_id))))
+        if len(data.prompts) > MAX_PROMPTS:
+            blocks.append(context(t("home.more_prompts", lc, count=len(data.prompts) - MAX_PROMPTS)))
+    else:
+        blocks.append(context(t("home.no_prompts", lc)))
+    blocks += [DividerBlock(), HeaderBlock(text=t("home.clients", lc))]
+    if data.clients:
+        for c in data.clients[:MAX_CLIENTS]:
+            last = (
+                t(
+                    "home.last_feeling",
+                    lc,
+                    face=face_label(c.last_score),
+                    when=local_time(c.last_at, data.tz, "%d %b"),
+                )
+                if c.last_score and c.last_at
+                else t("home.no_feeling", lc)
+            )
+            line = t(
+                "home.client_line",
+                lc,
+                client=mrkdwn_escape(c.name),
+                role=t(f"role.{c.role}", lc),
+                last=last,
+                spark=sparkline(c.weekly),
+                trend=TREND_ARROWS[c.trend],
+            )
+            blocks.append(
+                section(line, button(t("home.log_for_client", lc), "home_client_feeling", str(c.client_id)))
+            )
+        if len(data.clients) > MAX_CLIENTS:
+            blocks.append(context(t("home.more_clients", lc, count=len(data.clients) - MAX_CLIENTS)))
+        blocks.append(context(t("home.spark_legend", lc)))
+    else:
+        blocks.append(context(t("home.no_clients" if data.team_has_clients else "home.no_clients_team", lc)))
+    return view_json(View(type="home", blocks=blocks))

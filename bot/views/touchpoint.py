@@ -1,0 +1,114 @@
+"""The "log a touchpoint" modal (from /rapport touchpoint, the Home tab or a message shortcut)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    DateTimePickerElement,
+    ExternalDataSelectElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.messages import t
+from bot.services.touchpoints import KINDS, TITLE_MAX, TouchpointDraft
+from bot.views.common import metadata, section
+
+CALLBACK = "touchpoint_modal"
+
+
+def modal(
+    draft: TouchpointDraft,
+    now: datetime,
+    *,
+    notice: str | None = None,
+    permalink: str | None = None,
+    response_url: str | None = None,
+    locale: str | None = None,
+) -> View:
+    lc = locale
+    kinds = [Option(text=t(f"kind.{k}", lc), value=k) for k in KINDS]
+    blocks: list[Block] = []
+    if notice:
+        blocks.append(section(f":warning: {notice}"))
+    blocks += [
+        InputBlock(
+            block_id="client",
+            label=t("modal.feeling.client", lc),
+            element=ExternalDataSelectElement(
+                action_id="client_select",
+                placeholder=t("modal.feeling.client_placeholder", lc),
+                initial_option=Option(text=draft.client_name, value=str(draft.client_id))
+                if draft.client_id
+                else None,
+                min_query_length=0,
+            ),
+        ),
+        InputBlock(
+            block_id="kind",
+            label=t("modal.touchpoint.kind", lc),
+            element=StaticSelectElement(
+                action_id="kind_pick",
+                options=kinds,
+                initial_option=next((o for o in kinds if o.value == draft.kind), kinds[0]),
+            ),
+        ),
+        InputBlock(
+            block_id="title",
+            label=t("modal.touchpoint.title_label", lc),
+            element=PlainTextInputElement(
+                action_id="title_input",
+                initial_value=draft.title or None,
+                placeholder=t("modal.touchpoint.title_placeholder", lc),
+            ),
+        ),
+        InputBlock(
+            block_id="when",
+            label=t("modal.touchpoint.when", lc),
+            element=DateTimePickerElement(action_id="when_pick", initial_date_time=int(now.timestamp())),
+            hint=t("modal.touchpoint.when_hint", lc),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=CALLBACK,
+        title=t("modal.touchpoint.title", lc),
+        submit=t("modal.touchpoint.submit", lc),
+        close=t("common.cancel", lc),
+        private_metadata=metadata(l=permalink, r=response_url),
+        blocks=blocks,
+    )
+
+
+def read(
+    values: dict[str, Any], now: datetime, locale: str | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    errors: dict[str, str] = {}
+
+    def state(block: str, action: str) -> dict[str, Any]:
+        return values.get(block, {}).get(action, {}) or {}
+
+    option = state("client", "client_select").get("selected_option") or {}
+    client_id = int(option["value"]) if str(option.get("value", "")).isdigit() else None
+    if client_id is None:
+        errors["client"] = t("modal.feeling.error.client", locale)
+    kind = (state("kind", "kind_pick").get("selected_option") or {}).get("value") or "meeting"
+    title = (state("title", "title_input").get("value") or "").strip()
+    if not title:
+        errors["title"] = t("modal.touchpoint.error.title", locale)
+    elif len(title) > TITLE_MAX:
+        errors["title"] = t("modal.touchpoint.error.title_long", locale, length=len(title), limit=TITLE_MAX)
+    stamp = state("when", "when_pick").get("selected_date_time")
+    when = datetime.fromtimestamp(int(stamp), UTC) if stamp else now
+    return {
+        "client_id": client_id,
+        "kind": kind if kind in KINDS else "other",
+        "title": title,
+        "happened_at": when,
+    }, errors

@@ -1,0 +1,1 @@
+"""Generated Slack Web API subset used by FakeSlack; see PROVENANCE.md."""

@@ -1,0 +1,379 @@
+"""The data Rapport keeps. Every row carries the Slack workspace it belongs to (`team_id`).
+
+Timestamps are stored in UTC and come back timezone-aware on every database (SQLite stores them
+naive, so `UTCDateTime` puts the zone back). People's own zones are applied only when showing
+or scheduling something for them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in, timezone-aware UTC out; naive datetimes are refused."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; pass an aware datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[str]: JSON}
+
+
+# Bolt's OAuth installations and states live in the same database and the same migrations.
+INSTALLATIONS_TABLE = SQLAlchemyInstallationStore.build_installations_table(
+    Base.metadata, "slack_installations"
+)
+BOTS_TABLE = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots")
+OAUTH_STATES_TABLE = SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, "slack_oauth_states")
+
+Id = Mapped[int]
+
+
+def team_column() -> Mapped[str]:
+    return mapped_column(String(32), index=True)
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+    digest_channel: Mapped[str | None] = mapped_column(String(32))
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    installed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uninstalled_at: Mapped[datetime | None]
+
+
+class Staff(Base):
+    """A person of the agency. May exist by e-mail only (from an import) until they use Slack."""
+
+    __tablename__ = "staff"
+    __table_args__ = (
+        UniqueConstraint("team_id", "slack_user_id"),
+        Index("ix_staff_team_email", "team_id", "email"),
+    )
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = team_column()
+    slack_user_id: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(320))
+    name: Mapped[str | None] = mapped_column(String(200))
+    tz: Mapped[str | None] = mapped_column(String(64))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    work_days: Mapped[str] = mapped_column(String(32), default="mon-fri")
+    work_start: Mapped[str] = mapped_column(String(5), default="09:00")
+    work_end: Mapped[str] = mapped_column(String(5), default="17:30")
+    profile_refreshed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Client(Base):
+    __tablename__ = "clients"
+    __table_args__ = (UniqueConstraint("team_id", "name_key"),)
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = team_column()
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    segment: Mapped[str | None] = mapped_column(String(50))
+    renewal_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    churned_at: Mapped[datetime | None]
+    churn_reason: Mapped[str | None] = mapped_column(Text)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    backup_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    aliases: Mapped[list[ClientAlias]] = relationship(
+        back_populates="client", cascade="all, delete-orphan", order_by="ClientAlias.id"
+    )
+    domains: Mapped[list[ClientDomain]] = relationship(
+        back_populates="client", cascade="all, delete-orphan", order_by="ClientDomain.id"
+    )
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="client", cascade="all, delete-orphan", order_by="Contact.id"
+    )
+    lead: Mapped[Staff | None] = relationship(foreign_keys=[lead_id])
+    partner: Mapped[Staff | None] = relationship(foreign_keys=[partner_id])
+    backup: Mapped[Staff | None] = relationship(foreign_keys=[backup_id])
+
+
+class ClientAlias(Base):
+    __tablename__ = "client_aliases"
+    __table_args__ = (
+        UniqueConstraint("client_id", "key"),
+        Index("ix_client_aliases_team_key", "team_id", "key"),
+    )
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200))
+
+    client: Mapped[Client] = relationship(back_populates="aliases")
+
+
+class ClientDomain(Base):
+    __tablename__ = "client_domains"
+    __table_args__ = (UniqueConstraint("team_id", "domain"),)
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    domain: Mapped[str] = mapped_column(String(253))
+
+    client: Mapped[Client] = relationship(back_populates="domains")
+
+
+class ClientChannel(Base):
+    """A Slack channel linked to a client: shared (Slack Connect) or internal."""
+
+    __tablename__ = "client_channels"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16), default="internal")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        UniqueConstraint("client_id", "email"),
+        Index("ix_contacts_team_email", "team_id", "email"),
+    )
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    slack_user_id: Mapped[str | None] = mapped_column(String(32))
+    last_inbound_at: Mapped[datetime | None]
+    last_outbound_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    client: Mapped[Client] = relationship(back_populates="contacts")
+
+
+class Touchpoint(Base):
+    __tablename__ = "touchpoints"
+    __table_args__ = (
+        UniqueConstraint("team_id", "source", "external_id"),
+        Index("ix_touchpoints_client_time", "team_id", "client_id", "happened_at"),
+    )
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16), default="meeting")
+    title: Mapped[str] = mapped_column(String(300))
+    happened_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+    source: Mapped[str] = mapped_column(String(16), default="manual")
+    external_id: Mapped[str | None] = mapped_column(String(300))
+    permalink: Mapped[str | None] = mapped_column(Text)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    client: Mapped[Client] = relationship()
+
+
+class TouchpointContact(Base):
+    __tablename__ = "touchpoint_contacts"
+
+    team_id: Mapped[str] = mapped_column(String(32))
+    touchpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("touchpoints.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+
+
+class CheckIn(Base):
+    """How a client felt, as the staff member who was there saw it."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (Index("ix_checkins_client_time", "team_id", "client_id", "created_at"),)
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
+    touchpoint_id: Mapped[int | None] = mapped_column(ForeignKey("touchpoints.id", ondelete="SET NULL"))
+    score: Mapped[int] = mapped_column(Integer)
+    expectation: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    source: Mapped[str] = mapped_column(String(16), default="command")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    client: Mapped[Client] = relationship()
+
+
+class Prompt(Base):
+    """A DM asking a staff member how a client felt after a touchpoint; schedule kept as data."""
+
+    __tablename__ = "prompts"
+    __table_args__ = (
+        UniqueConstraint("team_id", "touchpoint_id", "staff_id"),
+        Index("ix_prompts_status_remind", "status", "remind_at"),
+        Index("ix_prompts_status_expires", "status", "expires_at"),
+    )
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    touchpoint_id: Mapped[int] = mapped_column(ForeignKey("touchpoints.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    # scheduled -> sent -> reminded -> answered | skipped | expired | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    remind_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    snoozed_until: Mapped[datetime | None]
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    touchpoint: Mapped[Touchpoint] = relationship()
+    client: Mapped[Client] = relationship()
+    staff: Mapped[Staff] = relationship()
+
+
+class FollowUp(Base):
+    """Something owed to a client: a promised call-back, a reply chase, a renewal review, a recovery."""
+
+    __tablename__ = "followups"
+    __table_args__ = (Index("ix_followups_status_nudge", "status", "next_nudge_at"),)
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16), default="promise")
+    what: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    snoozed_until: Mapped[datetime | None]
+    next_nudge_at: Mapped[datetime | None]
+    nudged_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxMessage(Base):
+    """A message waiting to be sent. Claimed with a conditional UPDATE so it goes out once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_due", "status", "not_before"),)
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    method: Mapped[str] = mapped_column(String(40), default="chat.postMessage")
+    channel: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    recipient_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    respect_working_hours: Mapped[bool] = mapped_column(Boolean, default=True)
+    not_before: Mapped[datetime]
+    # pending -> sending -> sent | failed | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None]
+    response_channel: Mapped[str | None] = mapped_column(String(32))
+    response_ts: Mapped[str | None] = mapped_column(String(32))
+    ref_type: Mapped[str | None] = mapped_column(String(32))
+    ref_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SendAttempt(Base):
+    """One try at sending an outbox message, kept so failures can be seen and explained."""
+
+    __tablename__ = "send_attempts"
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class ProcessedEvent(Base):
+    """Slack retries events; the unique event id makes every process handle each one once."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    event_type: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,321 @@
+"""The SQL Rapport needs, as functions. Every function takes the team it works for.
+
+State changes that two processes could race on (sending an outbox message, answering a prompt)
+are conditional UPDATEs: the row moves only if it is still in the state the caller saw, and the
+caller learns from the row count whether it won.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    CheckIn,
+    Client,
+    ClientAlias,
+    OutboxMessage,
+    ProcessedEvent,
+    Prompt,
+    SendAttempt,
+    Staff,
+    Touchpoint,
+    Workspace,
+)
+
+# --- workspaces and staff -------------------------------------------------------------------
+
+
+def ensure_workspace(session: Session, team_id: str) -> Workspace:
+    workspace = session.get(Workspace, team_id)
+    if workspace is None:
+        workspace = Workspace(team_id=team_id, settings={})
+        session.add(workspace)
+        session.flush()
+    return workspace
+
+
+def staff_by_user(session: Session, team_id: str, user_id: str) -> Staff | None:
+    return session.scalars(
+        select(Staff).where(Staff.team_id == team_id, Staff.slack_user_id == user_id)
+    ).first()
+
+
+def staff_by_email(session: Session, team_id: str, email: str) -> Staff | None:
+    return session.scalars(
+        select(Staff).where(Staff.team_id == team_id, func.lower(Staff.email) == email.lower())
+    ).first()
+
+
+# --- clients ----------------------------------------------------------------------------------
+
+
+def client(session: Session, team_id: str, client_id: int) -> Client | None:
+    found = session.get(Client, client_id)
+    return found if found is not None and found.team_id == team_id else None
+
+
+def clients_matching(session: Session, team_id: str, key: str, limit: int = 50) -> list[tuple[int, str, str]]:
+    """(client id, name, key) for every name or alias key that contains `key`; active clients first."""
+    pattern = f"%{key}%"
+    by_name = select(Client.id, Client.name, Client.name_key.label("key"), Client.status).where(
+        Client.team_id == team_id, Client.name_key.like(pattern)
+    )
+    by_alias = (
+        select(Client.id, Client.name, ClientAlias.key.label("key"), Client.status)
+        .join(ClientAlias, ClientAlias.client_id == Client.id)
+        .where(ClientAlias.team_id == team_id, Client.team_id == team_id, ClientAlias.key.like(pattern))
+    )
+    rows = session.execute(by_name.union_all(by_alias).limit(limit * 2)).all()
+    rows.sort(key=lambda r: (r.status != "active", r.name.lower()))
+    return [(r.id, r.name, r.key) for r in rows][: limit * 2]
+
+
+def client_keys(session: Session, team_id: str, client_ids: Iterable[int]) -> dict[int, list[str]]:
+    ids = list(client_ids)
+    keys: dict[int, list[str]] = defaultdict(list)
+    if not ids:
+        return keys
+    for cid, key in session.execute(select(Client.id, Client.name_key).where(Client.id.in_(ids))):
+        keys[cid].append(key)
+    for cid, key in session.execute(
+        select(ClientAlias.client_id, ClientAlias.key).where(
+            ClientAlias.team_id == team_id, ClientAlias.client_id.in_(ids)
+        )
+    ):
+        keys[cid].append(key)
+    return keys
+
+
+def clients_of_staff(session: Session, team_id: str, staff_id: int) -> list[Client]:
+    return list(
+        session.scalars(
+            select(Client)
+            .where(
+                Client.team_id == team_id,
+                Client.status == "active",
+                or_(Client.lead_id == staff_id, Client.partner_id == staff_id, Client.backup_id == staff_id),
+            )
+            .order_by(Client.name)
+        )
+    )
+
+
+def count_clients(session: Session, team_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(Client).where(Client.team_id == team_id)) or 0
+
+
+def all_clients(session: Session, team_id: str, limit: int = 200) -> list[Client]:
+    return list(
+        session.scalars(
+            select(Client).where(Client.team_id == team_id).order_by(Client.status, Client.name).limit(limit)
+        )
+    )
+
+
+# --- check-ins ------------------------------------------------------------------------------
+
+
+def recent_checkins(session: Session, team_id: str, client_id: int, limit: int = 5) -> list[CheckIn]:
+    return list(
+        session.scalars(
+            select(CheckIn)
+            .where(CheckIn.team_id == team_id, CheckIn.client_id == client_id)
+            .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def checkin_points(
+    session: Session, team_id: str, client_ids: Sequence[int], since: datetime
+) -> dict[int, list[tuple[datetime, int]]]:
+    points: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    if not client_ids:
+        return points
+    rows = session.execute(
+        select(CheckIn.client_id, CheckIn.created_at, CheckIn.score).where(
+            CheckIn.team_id == team_id, CheckIn.client_id.in_(list(client_ids)), CheckIn.created_at >= since
+        )
+    )
+    for cid, at, score in rows:
+        points[cid].append((at, score))
+    return points
+
+
+def staff_names(session: Session, team_id: str, staff_ids: Iterable[int | None]) -> dict[int, Staff]:
+    ids = [i for i in set(staff_ids) if i is not None]
+    if not ids:
+        return {}
+    return {
+        s.id: s for s in session.scalars(select(Staff).where(Staff.team_id == team_id, Staff.id.in_(ids)))
+    }
+
+
+def last_touchpoints(session: Session, team_id: str, client_ids: Sequence[int]) -> dict[int, Touchpoint]:
+    if not client_ids:
+        return {}
+    newest = (
+        select(Touchpoint.client_id, func.max(Touchpoint.happened_at).label("at"))
+        .where(
+            Touchpoint.team_id == team_id,
+            Touchpoint.client_id.in_(list(client_ids)),
+            Touchpoint.cancelled.is_(False),
+        )
+        .group_by(Touchpoint.client_id)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(Touchpoint)
+        .join(newest, (Touchpoint.client_id == newest.c.client_id) & (Touchpoint.happened_at == newest.c.at))
+        .where(Touchpoint.team_id == team_id)
+    )
+    return {tp.client_id: tp for tp in rows}
+
+
+# --- prompts --------------------------------------------------------------------------------
+
+OPEN_PROMPT_STATES = ("scheduled", "sent", "reminded")
+
+
+def move_prompt(
+    session: Session, team_id: str, prompt_id: int, from_states: Sequence[str], **values: Any
+) -> bool:
+    """Change a prompt only if it is still in one of `from_states`; True when this caller won."""
+    result = session.execute(
+        update(Prompt)
+        .where(Prompt.id == prompt_id, Prompt.team_id == team_id, Prompt.status.in_(list(from_states)))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def prompts_to_remind(session: Session, now: datetime, limit: int = 200) -> list[int]:
+    return list(
+        session.scalars(
+            select(Prompt.id).where(Prompt.status == "sent", Prompt.remind_at <= now).limit(limit)
+        )
+    )
+
+
+def prompts_to_expire(session: Session, now: datetime, limit: int = 200) -> list[int]:
+    return list(
+        session.scalars(
+            select(Prompt.id)
+            .where(Prompt.status.in_(["sent", "reminded"]), Prompt.expires_at <= now)
+            .limit(limit)
+        )
+    )
+
+
+def pending_prompts(session: Session, team_id: str, staff_id: int, limit: int = 20) -> list[Prompt]:
+    return list(
+        session.scalars(
+            select(Prompt)
+            .where(
+                Prompt.team_id == team_id,
+                Prompt.staff_id == staff_id,
+                Prompt.status.in_(["sent", "reminded"]),
+            )
+            .order_by(Prompt.due_at)
+            .limit(limit)
+        )
+    )
+
+
+# --- outbox -----------------------------------------------------------------------------------
+
+
+def due_outbox(session: Session, now: datetime, stale_before: datetime, limit: int = 100) -> list[int]:
+    """Ids ready to send: pending and due, or claimed by a worker that died before finishing."""
+    return list(
+        session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                or_(
+                    (OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now),
+                    (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < stale_before),
+                )
+            )
+            .order_by(OutboxMessage.not_before, OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def claim_outbox(
+    session: Session, outbox_id: int, worker: str, now: datetime, stale_before: datetime
+) -> bool:
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == outbox_id,
+            or_(
+                OutboxMessage.status == "pending",
+                (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < stale_before),
+            ),
+        )
+        .values(status="sending", claimed_at=now, claimed_by=worker)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def record_attempt(
+    session: Session, message: OutboxMessage, now: datetime, ok: bool, error: str | None, duration_ms: int
+) -> None:
+    session.add(
+        SendAttempt(
+            team_id=message.team_id, outbox_id=message.id, at=now, ok=ok, error=error, duration_ms=duration_ms
+        )
+    )
+
+
+def cancel_outbox(session: Session, team_id: str, ref_type: str, ref_id: int) -> int:
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.team_id == team_id,
+            OutboxMessage.ref_type == ref_type,
+            OutboxMessage.ref_id == ref_id,
+            OutboxMessage.status == "pending",
+        )
+        .values(status="cancelled")
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+def first_sighting(
+    session: Session, event_id: str, team_id: str, event_type: str | None, now: datetime
+) -> bool:
+    """Record an event id and commit; False when any process recorded it before (a Slack retry).
+
+    Give it a session of its own: on a repeat the session is rolled back.
+    """
+    try:
+        session.execute(
+            insert(ProcessedEvent).values(
+                event_id=event_id, team_id=team_id, event_type=event_type, received_at=now
+            )
+        )
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def forget_events_before(session: Session, before: datetime) -> int:
+    result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < before))
+    return int(result.rowcount)  # type: ignore[attr-defined]
