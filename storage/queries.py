@@ -72,7 +72,7 @@ def clients_matching(session: Session, team_id: str, key: str, limit: int = 50) 
         .join(ClientAlias, ClientAlias.client_id == Client.id)
         .where(ClientAlias.team_id == team_id, Client.team_id == team_id, ClientAlias.key.like(pattern))
     )
-    rows = session.execute(by_name.union_all(by_alias).limit(limit * 2)).all()
+    rows = list(session.execute(by_name.union_all(by_alias).limit(limit * 2)).all())
     rows.sort(key=lambda r: (r.status != "active", r.name.lower()))
     return [(r.id, r.name, r.key) for r in rows][: limit * 2]
 
