@@ -91,13 +91,13 @@ def clock() -> Clock:
 def fake() -> Iterator[FakeSlack]:
     server = FakeSlack(team_id=TEAM, bot_token=BOT_TOKEN).start()
     server.add_user(
-        "U0LEAD", name="lena", real_name="Lena Lead", email="lena@agency.example", tz="Europe/Amsterdam"
+        "U01LEAD001", name="lena", real_name="Lena Lead", email="lena@agency.example", tz="Europe/Amsterdam"
     )
     server.add_user(
-        "U0PART", name="piet", real_name="Piet Partner", email="piet@agency.example", tz="Europe/Amsterdam"
+        "U01PART001", name="piet", real_name="Piet Partner", email="piet@agency.example", tz="Europe/Amsterdam"
     )
     server.add_user(
-        "U0NYC", name="nora", real_name="Nora NYC", email="nora@agency.example", tz="America/New_York"
+        "U01NYC0001", name="nora", real_name="Nora NYC", email="nora@agency.example", tz="America/New_York"
     )
     yield server
     server.stop()

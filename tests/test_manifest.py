@@ -17,10 +17,10 @@ def test_every_subscribed_event_has_a_listener(rapport):
     events = MANIFEST["settings"]["event_subscriptions"]["bot_events"]
     assert sorted(events) == sorted(SUBSCRIBED)
     samples = {
-        "app_home_opened": {"user": "U0LEAD", "channel": "D0LEAD", "tab": "home"},
+        "app_home_opened": {"user": "U01LEAD001", "channel": "D0LEAD", "tab": "home"},
         "app_uninstalled": {},
         "tokens_revoked": {"tokens": {"oauth": [], "bot": ["UBOT"]}},
-        "user_change": {"user": {"id": "U0LEAD", "team_id": "T0001", "tz": "Europe/Amsterdam"}},
+        "user_change": {"user": {"id": "U01LEAD001", "team_id": "T0001", "tz": "Europe/Amsterdam"}},
     }
     for event_type in events:
         # Bolt answers 404 to an event no listener matches.
@@ -31,7 +31,7 @@ def test_commands_and_shortcut_in_manifest_are_handled(rapport):
     commands = {c["command"] for c in MANIFEST["features"]["slash_commands"]}
     assert commands == {"/feeling", "/rapport"}
     for command in commands:
-        response = rapport.slack.command(command, "help" if command == "/rapport" else "", user="U0LEAD")
+        response = rapport.slack.command(command, "help" if command == "/rapport" else "", user="U01LEAD001")
         assert response.status == 200
     assert MANIFEST["features"]["shortcuts"][0]["callback_id"] == SHORTCUT
 

@@ -86,7 +86,7 @@ def test_a_failing_listener_is_logged_with_traceback_and_without_secrets(rapport
         next(f for h in root.handlers for f in h.filters if isinstance(f, RedactSecrets))
     )
     with caplog.at_level(logging.ERROR):
-        response = rapport.slack.command("/feeling", "acme 4", user="U0LEAD")
+        response = rapport.slack.command("/feeling", "acme 4", user="U01LEAD001")
     assert response.status == 500 or response.status == 200
     text = caplog.text
     assert "RuntimeError" in text and "Traceback" in text

@@ -14,7 +14,7 @@ def test_healthz_reports_the_database(rapport):
 
 
 def test_unsigned_or_badly_signed_requests_are_refused(rapport, db):
-    body = b"command=%2Ffeeling&text=acme+4&team_id=T0001&user_id=U0LEAD"
+    body = b"command=%2Ffeeling&text=acme+4&team_id=T0001&user_id=U01LEAD001"
     stamp = str(int(time.time()))
     bad = rapport.http.post(
         "/slack/events",

@@ -9,13 +9,13 @@ from sqlalchemy import select
 from storage.models import ProcessedEvent, Staff, Workspace
 from tests.factories import add_client
 
-USER = "U0LEAD"
+USER = "U01LEAD001"
 
 
 def test_app_home_opened_publishes_my_clients_and_buttons(rapport, db):
     add_client(db, "Acme", lead=USER)
     add_client(db, "Globex", partner=USER)
-    add_client(db, "Initech", lead="U0PART")
+    add_client(db, "Initech", lead="U01PART001")
     rapport.slack.command("/feeling", "acme 4", user=USER)
     rapport.slack.event({"type": "app_home_opened", "user": USER, "channel": "D0LEAD", "tab": "home"})
     view = rapport.fake.home_view(USER)
@@ -107,13 +107,13 @@ def test_an_unknown_word_gets_help_not_silence(rapport):
 
 
 def test_client_card_shows_owners_checkins_and_notes(rapport, db):
-    add_client(db, "Acme", aliases=("ACME BV",), lead=USER, partner="U0PART")
+    add_client(db, "Acme", aliases=("ACME BV",), lead=USER, partner="U01PART001")
     rapport.slack.command("/feeling", "acme 2 invoice was late again", user=USER)
-    rapport.slack.command("/feeling", "acme 4 kickoff went well", user="U0PART")
+    rapport.slack.command("/feeling", "acme 4 kickoff went well", user="U01PART001")
     rapport.slack.command("/rapport", "touchpoint acme call with Jan", user=USER)
     body = rapport.slack.command("/rapport", "client acme bv", user=USER).json()
     text = json.dumps(body["blocks"], ensure_ascii=False)
-    assert "<@U0LEAD>" in text and "<@U0PART>" in text
+    assert "<@U01LEAD001>" in text and "<@U01PART001>" in text
     assert "invoice was late again" in text and "kickoff went well" in text
     assert "3.0 / 5" in text
     assert "call with Jan" in text

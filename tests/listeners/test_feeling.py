@@ -7,7 +7,7 @@ from sqlalchemy import select
 from storage.models import CheckIn
 from tests.factories import add_client
 
-USER = "U0LEAD"
+USER = "U01LEAD001"
 
 
 def checkins(db):
@@ -89,9 +89,9 @@ def test_ambiguous_client_lists_the_candidates(rapport, db):
 
 def test_a_person_in_place_of_a_client_is_explained(rapport, db):
     add_client(db, "Acme")
-    rapport.slack.command("/feeling", "<@U0PART|piet> 4 nice", user=USER)
+    rapport.slack.command("/feeling", "<@U01PART001|piet> 4 nice", user=USER)
     warning = rapport.fake.calls_to("views.open")[0].args["view"]["blocks"][0]["text"]["text"]
-    assert "<@U0PART> is a person, not a client" in warning
+    assert "<@U01PART001> is a person, not a client" in warning
     assert checkins(db) == []
 
 
@@ -165,7 +165,7 @@ def test_nobody_can_undo_someone_elses_check_in(rapport, db):
     body = rapport.slack.command("/feeling", "acme 4", user=USER).json()
     checkin_id = str(checkins(db)[0].id)
     rapport.slack.click(
-        user="U0PART",
+        user="U01PART001",
         action_id="checkin_undo",
         value=checkin_id,
         message={"channel": "C0GENERAL", "ts": "1.0", "blocks": body["blocks"]},

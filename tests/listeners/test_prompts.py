@@ -10,7 +10,7 @@ from sqlalchemy import select
 from storage.models import CheckIn, OutboxMessage, Prompt, SendAttempt, Touchpoint
 from tests.factories import add_client
 
-USER = "U0LEAD"
+USER = "U01LEAD001"
 
 
 def prompt_row(db) -> Prompt:
@@ -105,12 +105,12 @@ def test_prompt_waits_for_working_hours_in_users_time_zone(rapport, db, clock):
 
 def test_new_york_staff_are_asked_in_new_york_hours(rapport, db, clock):
     clock.set(datetime(2026, 11, 24, 10, 0, tzinfo=UTC))  # 05:00 in New York
-    log_touchpoint(rapport, db, user="U0NYC")
+    log_touchpoint(rapport, db, user="U01NYC0001")
     rapport.tick()
-    assert dm(rapport.fake, "U0NYC") == []
+    assert dm(rapport.fake, "U01NYC0001") == []
     clock.set(datetime(2026, 11, 24, 14, 0, tzinfo=UTC))  # 09:00 in New York
     rapport.tick()
-    assert len(dm(rapport.fake, "U0NYC")) == 1
+    assert len(dm(rapport.fake, "U01NYC0001")) == 1
 
 
 def test_unanswered_prompt_is_reminded_once_then_expires_as_missed(rapport, db, clock):
