@@ -94,7 +94,11 @@ def fake() -> Iterator[FakeSlack]:
         "U01LEAD001", name="lena", real_name="Lena Lead", email="lena@agency.example", tz="Europe/Amsterdam"
     )
     server.add_user(
-        "U01PART001", name="piet", real_name="Piet Partner", email="piet@agency.example", tz="Europe/Amsterdam"
+        "U01PART001",
+        name="piet",
+        real_name="Piet Partner",
+        email="piet@agency.example",
+        tz="Europe/Amsterdam",
     )
     server.add_user(
         "U01NYC0001", name="nora", real_name="Nora NYC", email="nora@agency.example", tz="America/New_York"

@@ -12,7 +12,7 @@ from storage.models import CheckIn, Client, Prompt
 
 USER = "U01LEAD001"
 CSV = """client,aliases,segment,email_domains,lead,partner,backup,renewal_date,contacts
-Acme Corporation,Acme;ACME BV,retainer,acme.example,U01LEAD001,U01PART001,,2027-03-31,Jan Jansen <jan@acme.example>
+Acme Corporation,Acme;ACME BV,retainer,acme.example,U01LEAD001,U01PART001,,2027-03-31,Jan <jan@acme.example>
 Globex,,project,globex.example,U01PART001,,U01LEAD001,,
 """
 

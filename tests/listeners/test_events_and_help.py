@@ -143,3 +143,18 @@ def test_message_shortcut_opens_a_touchpoint_modal_prefilled(rapport, db):
     view = rapport.fake.calls_to("views.open")[0].args["view"]
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     assert blocks["title"]["element"]["initial_value"] == "Can we move the launch?"
+
+
+def test_home_buttons_open_the_feeling_and_touchpoint_forms(rapport, db):
+    client_id = add_client(db, "Acme", lead=USER)
+    rapport.slack.event({"type": "app_home_opened", "user": USER, "channel": "D0LEAD", "tab": "home"})
+    view = rapport.fake.home_view(USER)
+    rapport.slack.click(user=USER, action_id="home_log_touchpoint", view=view)
+    rapport.slack.click(user=USER, action_id="home_client_feeling", value=str(client_id), view=view)
+    touchpoint_modal, feeling_modal = (c.args["view"] for c in rapport.fake.calls_to("views.open"))
+    assert touchpoint_modal["callback_id"] == "touchpoint_modal"
+    blocks = {b.get("block_id"): b for b in feeling_modal["blocks"]}
+    assert blocks["client"]["element"]["initial_option"]["text"]["text"] == "Acme"
+    # Submitting from Home refreshes Home, which now shows the new feeling.
+    rapport.slack.submit(feeling_modal, user=USER, answers={"score": "5"})
+    assert "🤩 Delighted" in json.dumps(rapport.fake.home_view(USER), ensure_ascii=False)
