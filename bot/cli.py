@@ -6,8 +6,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from config.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
 
 log = logging.getLogger("bot")
 
@@ -40,32 +44,30 @@ def cmd_dev(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_clock(args: argparse.Namespace) -> int:
+def _scheduler_deps() -> Deps:
+    """Collaborators for a process that only runs jobs: no token check at start-up, no listeners used."""
     settings = _settings()
     if not settings.oauth_enabled:
-        settings.require("python -m bot clock", "SLACK_BOT_TOKEN")
-    from bot import clock
+        settings.require("the scheduler", "SLACK_BOT_TOKEN")
     from bot.app import create_app
     from storage.db import Database
 
     settings = Settings(**{**settings.__dict__, "token_verification": False})
-    app = create_app(settings, db=Database(settings.database_url))
-    clock.run_forever(app.deps)  # type: ignore[attr-defined]
+    return create_app(settings, db=Database(settings.database_url)).deps  # type: ignore[attr-defined]
+
+
+def cmd_clock(args: argparse.Namespace) -> int:
+    from bot import clock
+
+    clock.run_forever(_scheduler_deps())
     return 0
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
-    """Run every due job once and exit (handy from cron or to test a deployment)."""
-    settings = _settings()
-    if not settings.oauth_enabled:
-        settings.require("python -m bot tick", "SLACK_BOT_TOKEN")
+    """Run every due job once and exit (handy from cron or to check a deployment)."""
     from bot import jobs
-    from bot.app import create_app
-    from storage.db import Database
 
-    settings = Settings(**{**settings.__dict__, "token_verification": False})
-    app = create_app(settings, db=Database(settings.database_url))
-    print(jobs.tick(app.deps))  # type: ignore[attr-defined]
+    print(jobs.tick(_scheduler_deps()))
     return 0
 
 

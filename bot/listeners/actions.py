@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.listeners.common import int_value, open_view, reply, update_message
@@ -18,8 +20,9 @@ from bot.views import feeling as feeling_view
 from bot.views import prompt as prompt_view
 from bot.views import touchpoint as touchpoint_view
 from bot.views.common import mrkdwn_escape
+from bot.views.prompt import PromptFacts
 from storage import queries
-from storage.models import CheckIn
+from storage.models import CheckIn, Staff
 
 
 def register(app: App, deps: Deps) -> None:
@@ -28,40 +31,34 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         ack()
-        prompt_id, score = int_value(action, 0), int_value(action, 1)
-        if prompt_id is None or score is None:
+        score = int_value(action, 1)
+        if score is None:
             return
-        team_id, user_id = context.team_id or "", context.user_id or ""
-        with deps.db.session() as session:
-            staff = ensure_staff(session, team_id, user_id)
-            outcome = prompts.answer(
-                session, team_id, staff, prompt_id, checkins.Draft(score=score), deps.now()
-            )
-            facts = prompts.facts(session, team_id, prompt_id) if outcome else None
-        if outcome is None or facts is None:
-            return
-        if outcome.changed and outcome.checkin_id is not None:
-            update_message(client, body, prompt_view.answered(facts, score, outcome.checkin_id))
-        else:
-            update_message(client, body, prompt_view.settled(facts))
+        _settle_prompt(
+            deps,
+            client,
+            body,
+            context,
+            int_value(action),
+            lambda s, team, staff, pid: prompts.answer(
+                s, team, staff, pid, checkins.Draft(score=score), deps.now()
+            ),
+            lambda facts, outcome: prompt_view.answered(facts, score, outcome.checkin_id or 0),
+        )
 
     @app.action("prompt_skip")
     def prompt_skip(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         ack()
-        prompt_id = int_value(action)
-        if prompt_id is None:
-            return
-        team_id, user_id = context.team_id or "", context.user_id or ""
-        with deps.db.session() as session:
-            staff = ensure_staff(session, team_id, user_id)
-            outcome = prompts.skip(session, team_id, staff, prompt_id, deps.now())
-            facts = prompts.facts(session, team_id, prompt_id) if outcome else None
-        if outcome is None or facts is None:
-            return
-        update_message(
-            client, body, prompt_view.skipped(facts) if outcome.changed else prompt_view.settled(facts)
+        _settle_prompt(
+            deps,
+            client,
+            body,
+            context,
+            int_value(action),
+            lambda s, team, staff, pid: prompts.skip(s, team, staff, pid, deps.now()),
+            lambda facts, _outcome: prompt_view.skipped(facts),
         )
 
     @app.action("prompt_snooze")
@@ -69,21 +66,15 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         ack()
-        prompt_id = int_value(action)
-        raw = str((action.get("selected_option") or {}).get("value") or "")
-        choice = raw.partition(":")[2]
-        if prompt_id is None:
-            return
-        team_id, user_id = context.team_id or "", context.user_id or ""
-        with deps.db.session() as session:
-            staff = ensure_staff(session, team_id, user_id)
-            result = prompts.snooze(session, team_id, staff, prompt_id, choice, deps.now())
-            facts = prompts.facts(session, team_id, prompt_id) if result else None
-        if result is None or facts is None:
-            return
-        outcome, until = result
-        update_message(
-            client, body, prompt_view.snoozed(facts, until) if outcome.changed else prompt_view.settled(facts)
+        choice = str((action.get("selected_option") or {}).get("value") or "").partition(":")[2]
+        _settle_prompt(
+            deps,
+            client,
+            body,
+            context,
+            int_value(action),
+            lambda s, team, staff, pid: prompts.snooze(s, team, staff, pid, choice, deps.now()),
+            lambda facts, outcome: prompt_view.snoozed(facts, outcome.until or deps.now()),
         )
 
     @app.action("prompt_undo")
@@ -91,20 +82,15 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         ack()
-        prompt_id = int_value(action)
-        if prompt_id is None:
-            return
-        team_id, user_id = context.team_id or "", context.user_id or ""
-        with deps.db.session() as session:
-            staff = ensure_staff(session, team_id, user_id)
-            outcome = prompts.reopen(session, team_id, staff, prompt_id)
-            facts = prompts.facts(session, team_id, prompt_id) if outcome else None
-        if outcome is None or facts is None:
-            return
-        if outcome.changed:
-            update_message(client, body, prompt_view.question(facts, reminder=False))
-        else:
-            update_message(client, body, prompt_view.settled(facts))
+        _settle_prompt(
+            deps,
+            client,
+            body,
+            context,
+            int_value(action),
+            lambda s, team, staff, pid: prompts.reopen(s, team, staff, pid),
+            lambda facts, _outcome: prompt_view.question(facts),
+        )
 
     @app.action("prompt_details")
     def prompt_details(
@@ -220,3 +206,29 @@ def _open_prompt_modal(
         )
         view = feeling_view.modal(checkins.Draft(prompt_id=prompt_id), ctx, locale=staff.locale)
     open_view(client, body.get("trigger_id"), view)
+
+
+Change = Callable[[Session, str, Staff, int], "prompts.Outcome | None"]
+Draw = Callable[[PromptFacts, "prompts.Outcome"], dict[str, Any]]
+
+
+def _settle_prompt(
+    deps: Deps,
+    client: WebClient,
+    body: dict[str, Any],
+    context: BoltContext,
+    prompt_id: int | None,
+    change: Change,
+    draw: Draw,
+) -> None:
+    """Apply a click to a prompt, then redraw its message; a stale click shows how it was settled."""
+    if prompt_id is None:
+        return
+    team_id = context.team_id or ""
+    with deps.db.session() as session:
+        staff = ensure_staff(session, team_id, context.user_id or "")
+        outcome = change(session, team_id, staff, prompt_id)
+        facts = prompts.facts(session, team_id, prompt_id) if outcome else None
+    if outcome is None or facts is None:
+        return
+    update_message(client, body, draw(facts, outcome) if outcome.changed else prompt_view.settled(facts))

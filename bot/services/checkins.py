@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.domain.feelings import FACES, SCORE_MAX, SCORE_MIN, Expectation
+from bot.domain.feelings import SCORE_MAX, SCORE_MIN, Expectation
 from bot.domain.matching import MatchKind
 from bot.domain.text import NOTE_MAX, parse_feeling, split_client_and_rest
 from bot.services import clients
@@ -175,9 +175,5 @@ def draft_for_checkin(checkin: CheckIn) -> Draft:
         tags=tuple(checkin.tags or ()),
         touchpoint_id=checkin.touchpoint_id,
     )
-
-
-def face(score: int) -> str:
-    return FACES[score].emoji
 
 

@@ -112,6 +112,7 @@ class Outcome:
     prompt: Prompt
     changed: bool
     checkin_id: int | None = None
+    until: datetime | None = None  # when a snoozed prompt comes back
 
 
 def _own(session: Session, team_id: str, prompt_id: int, staff: Staff) -> Prompt | None:
@@ -175,7 +176,7 @@ def reopen(session: Session, team_id: str, staff: Staff, prompt_id: int) -> Outc
 
 def snooze(
     session: Session, team_id: str, staff: Staff, prompt_id: int, choice: str, now: datetime
-) -> tuple[Outcome, datetime] | None:
+) -> Outcome | None:
     prompt = _own(session, team_id, prompt_id, staff)
     if prompt is None or choice not in SNOOZES:
         return None
@@ -190,10 +191,10 @@ def snooze(
         due_at=until,
     ):
         session.refresh(prompt)
-        return Outcome(prompt, changed=False), until
+        return Outcome(prompt, changed=False)
     session.refresh(prompt)
     _queue_send(session, prompt, staff, until, kind="prompt")
-    return Outcome(prompt, changed=True), until
+    return Outcome(prompt, changed=True, until=until)
 
 
 def advance(session: Session, settings: Settings, now: datetime) -> dict[str, int]:

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.domain.hours import WorkingHours
 from storage import queries
-from storage.models import Staff
+from storage.models import CheckIn, Client, FollowUp, Prompt, Staff, Touchpoint
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +80,6 @@ def refresh_profile(session: Session, client: WebClient, staff: Staff, now: date
 
 
 def _merge_into(session: Session, *, keep: Staff, gone: Staff) -> None:
-    from sqlalchemy import update
-
-    from storage.models import CheckIn, Client, FollowUp, Prompt, Touchpoint
-
     for model, columns in (
         (Client, ("lead_id", "partner_id", "backup_id")),
         (FollowUp, ("owner_id", "created_by_id")),

@@ -6,12 +6,22 @@ import json
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.models.blocks import Block, ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    ContextBlock,
+    ExternalDataSelectElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+)
 from slack_sdk.models.views import View
 
 from bot.domain.feelings import FACES
 from bot.domain.hours import zone
 from bot.domain.text import truncate
+from bot.messages import t
 
 SECTION_MAX = 3000
 BUTTON_MAX = 75
@@ -69,3 +79,18 @@ def read_metadata(raw: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def client_picker(client_id: int | None, client_name: str | None, locale: str | None) -> InputBlock:
+    """The type-ahead client input every form starts with (options come from the `client_select` handler)."""
+    initial = Option(text=client_name, value=str(client_id)) if client_id and client_name else None
+    return InputBlock(
+        block_id="client",
+        label=t("modal.feeling.client", locale),
+        element=ExternalDataSelectElement(
+            action_id="client_select",
+            placeholder=t("modal.feeling.client_placeholder", locale),
+            initial_option=initial,
+            min_query_length=0,
+        ),
+    )

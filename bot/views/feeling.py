@@ -8,7 +8,6 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ExternalDataSelectElement,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -23,6 +22,7 @@ from bot.services.checkins import Draft
 from bot.views.common import (
     blocks_json,
     button,
+    client_picker,
     context,
     face_label,
     metadata,
@@ -62,19 +62,7 @@ def modal(draft: Draft, ctx: ModalContext, *, notice: str | None = None, locale:
     if ctx.fixed_client:
         blocks.append(context(t("modal.feeling.about", lc, client=mrkdwn_escape(ctx.fixed_client))))
     else:
-        initial = Option(text=draft.client_name, value=str(draft.client_id)) if draft.client_id else None
-        blocks.append(
-            InputBlock(
-                block_id="client",
-                label=t("modal.feeling.client", lc),
-                element=ExternalDataSelectElement(
-                    action_id="client_select",
-                    placeholder=t("modal.feeling.client_placeholder", lc),
-                    initial_option=initial,
-                    min_query_length=0,
-                ),
-            )
-        )
+        blocks.append(client_picker(draft.client_id, draft.client_name, lc))
     faces = _face_options(lc)
     blocks.append(
         InputBlock(

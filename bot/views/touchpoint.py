@@ -8,7 +8,6 @@ from typing import Any
 from slack_sdk.models.blocks import (
     Block,
     DateTimePickerElement,
-    ExternalDataSelectElement,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -18,7 +17,7 @@ from slack_sdk.models.views import View
 
 from bot.messages import t
 from bot.services.touchpoints import KINDS, TITLE_MAX, TouchpointDraft
-from bot.views.common import metadata, section
+from bot.views.common import client_picker, metadata, section
 
 CALLBACK = "touchpoint_modal"
 
@@ -38,18 +37,7 @@ def modal(
     if notice:
         blocks.append(section(f":warning: {notice}"))
     blocks += [
-        InputBlock(
-            block_id="client",
-            label=t("modal.feeling.client", lc),
-            element=ExternalDataSelectElement(
-                action_id="client_select",
-                placeholder=t("modal.feeling.client_placeholder", lc),
-                initial_option=Option(text=draft.client_name, value=str(draft.client_id))
-                if draft.client_id
-                else None,
-                min_query_length=0,
-            ),
-        ),
+        client_picker(draft.client_id, draft.client_name, lc),
         InputBlock(
             block_id="kind",
             label=t("modal.touchpoint.kind", lc),

@@ -1,0 +1,1045 @@
+"""`python -m bot demo`: a simulated agency using the real app against a local stand-in for Slack.
+
+No Slack account, no environment variables and no network: a temporary SQLite database, `FakeSlack`
+on 127.0.0.1, and the real WSGI app driven by signed requests exactly as Slack sends them. A
+simulated clock walks through a few working weeks: staff log touchpoints and feelings, the outbox
+job sends DM prompts in each person's working hours, people click faces (or don't), reminders and
+expiries happen, and what staff see is printed as readable text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import heapq
+import itertools
+import logging
+import os
+import random
+import secrets
+import shutil
+import socket
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from bot import jobs
+from bot.deps import Deps
+from bot.logs import TOKEN_PATTERN, RedactSecrets
+from bot.services import importer
+from bot.web import create_wsgi_app
+from config.settings import Settings
+from fakeslack import FakeSlack, render_message, render_view
+from fakeslack.payloads import SlackSender, WSGITransport
+from storage.db import Database
+from storage.models import CheckIn, OutboxMessage, Prompt, SendAttempt, Staff, Touchpoint
+
+TEAM = "T0BRIGHT5"
+AGENCY = "Brightside"
+BOT_USER = "UBOT"
+END = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday: the simulation ends here
+DAY_TICKS = (8 * 60, 22 * 60 + 30)  # every 30 minutes, 08:00-22:30 UTC: Amsterdam to New York hours
+NIGHT_TICK = 60  # 01:00 UTC = 02:00 in Amsterdam
+EVENING_MINUTE = 22 * 60 + 40  # after the last day tick: only the night tick sees these
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+INDENT = "    | "
+
+
+# --------------------------------------------------------------------------------------------
+# The agency
+
+
+@dataclass(frozen=True)
+class Person:
+    uid: str
+    handle: str
+    name: str
+    email: str
+    tz: str
+    answers: float  # how often they answer a prompt right away
+
+    @property
+    def first(self) -> str:
+        return self.name.split()[0]
+
+    @property
+    def city(self) -> str:
+        return self.tz.rsplit("/", 1)[-1].replace("_", " ")
+
+
+STAFF = (
+    Person("U02SV8K1A", "sanne", "Sanne de Vries", "sanne.devries@brightside.example", "Europe/Amsterdam", 0.9),
+    Person("U03JB5T9Q", "joost", "Joost Bakker", "joost.bakker@brightside.example", "Europe/Amsterdam", 0.6),
+    Person("U04MJ2R7C", "mila", "Mila Jansen", "mila.jansen@brightside.example", "Europe/Amsterdam", 0.8),
+    Person("U05DV6X3E", "daan", "Daan Visser", "daan.visser@brightside.example", "Europe/Amsterdam", 0.7),
+    Person("U06MC9P4N", "maya", "Maya Chen", "maya.chen@brightside.example", "America/New_York", 0.8),
+    Person("U07OH1W8L", "oliver", "Oliver Hughes", "oliver.hughes@brightside.example", "Europe/London", 0.75),
+)
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    aliases: tuple[str, ...]
+    segment: str
+    domains: tuple[str, ...]
+    contacts: tuple[tuple[str, str | None], ...]
+
+
+EXTERNAL = (
+    Template(
+        "Acme Logistics",
+        ("Acme", "ACME BV"),
+        "retainer",
+        ("acme-logistics.nl",),
+        (("Jan de Vries", "jan.devries@acme-logistics.nl"), ("Priya Shah", "priya.shah@acme-logistics.nl")),
+    ),
+    Template("Café Zuid", ("Zuid", "CZ"), "project", ("cafezuid.nl",), (("Marieke Jansen", "marieke@cafezuid.nl"),)),
+    Template(
+        "Bakkerij Van Dam",
+        ("Van Dam",),
+        "retainer",
+        ("bakkerijvandam.nl",),
+        (("Kees van Dam", "kees@bakkerijvandam.nl"),),
+    ),
+    Template(
+        "Northwind Health",
+        ("Northwind", "NWH"),
+        "retainer",
+        ("northwind-health.com",),
+        (("Eva Bakker", "eva.bakker@northwind-health.com"), ("Tom Okafor", "tom.okafor@northwind-health.com")),
+    ),
+    Template("Studio Lumen", ("Lumen",), "project", ("studiolumen.nl",), (("Noor El Amrani", "noor@studiolumen.nl"),)),
+    Template(
+        "De Groene Fietser",
+        ("Groene Fietser", "DGF"),
+        "project",
+        ("degroenefietser.nl",),
+        (("Lars de Groot", "lars@degroenefietser.nl"),),
+    ),
+    Template(
+        "Van der Berg & Zonen",
+        ("VDB",),
+        "retainer",
+        ("vdberg-zonen.nl",),
+        (("Willem van der Berg", "willem@vdberg-zonen.nl"),),
+    ),
+    Template(
+        "Harbour & Pine Hotels",
+        ("Harbour", "H&P"),
+        "retainer",
+        ("harbourpine.co.uk",),
+        (("Charlotte Reid", "charlotte.reid@harbourpine.co.uk"),),
+    ),
+    Template(
+        "Meridian Insurance",
+        ("Meridian",),
+        "retainer",
+        ("meridian-insure.com",),
+        (("Daniel Brooks", "d.brooks@meridian-insure.com"), ("Aisha Khan", "a.khan@meridian-insure.com")),
+    ),
+    Template(
+        "Polderwind Energie", ("Polderwind",), "project", ("polderwind.nl",), (("Femke Smit", "femke@polderwind.nl"),)
+    ),
+    Template("Kite & Kettle", ("Kite",), "project", ("kiteandkettle.com",), (("Rosa Martens", "rosa@kiteandkettle.com"),)),
+    Template("Atlas Fitness Clubs", ("Atlas",), "retainer", ("atlasfitness.eu",), (("Mark de Boer", "mark@atlasfitness.eu"),)),
+)
+INTERNAL = Template("Finance (internal)", ("Finance", "Finance team"), "internal", (), (("Hanneke Vos", None),))
+
+
+@dataclass
+class DemoClient:
+    template: Template
+    lead: Person
+    partner: Person | None
+    backup: Person | None
+    renewal: date | None
+    mood_from: float
+    mood_to: float
+
+    @property
+    def name(self) -> str:
+        return self.template.name
+
+    @property
+    def contacts(self) -> list[str]:
+        return [name.split()[0] for name, _ in self.template.contacts]
+
+    def owners(self) -> list[Person]:
+        return [p for p in (self.lead, self.partner, self.backup) if p is not None]
+
+    def typed(self, rng: random.Random) -> str:
+        """What someone types for this client: an alias, or the name in lower case."""
+        return rng.choice([*self.template.aliases, self.name.lower()])
+
+
+def make_agency(rng: random.Random, start: datetime) -> tuple[list[DemoClient], DemoClient, DemoClient]:
+    """About ten clients with owners, renewals and moods; one souring and one recovering."""
+    templates = [*rng.sample(EXTERNAL, 9), INTERNAL]
+    leads = list(STAFF)
+    rng.shuffle(leads)
+    clients: list[DemoClient] = []
+    for index, template in enumerate(templates):
+        lead = leads[index % len(leads)]
+        others = [p for p in STAFF if p != lead]
+        rng.shuffle(others)
+        partner = others[0] if template.segment == "retainer" and rng.random() < 0.6 else None
+        backup = others[1] if template.segment != "internal" or rng.random() < 0.5 else None
+        internal = template.segment == "internal"
+        renewal = None if internal else start.date() + timedelta(days=rng.randrange(25, 330))
+        mood = rng.uniform(3.3, 4.4)
+        clients.append(DemoClient(template, lead, partner, backup, renewal, mood, mood + rng.uniform(-0.3, 0.3)))
+    retainers = [c for c in clients if c.template.segment == "retainer"]
+    souring = rng.choice(retainers)
+    souring.mood_from, souring.mood_to = 4.6, 1.6
+    improving = rng.choice([c for c in clients if c is not souring and c.template.segment != "internal"])
+    improving.mood_from, improving.mood_to = 1.9, 4.6
+    return clients, souring, improving
+
+
+def write_csv(path: Path, clients: list[DemoClient]) -> None:
+    columns = ["client", "aliases", "segment", "email_domains", "lead", "partner", "backup", "renewal_date"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*columns, "contacts"])
+        for c in clients:
+            contacts = "; ".join(f"{n} <{e}>" if e else f"{n} (controller)" for n, e in c.template.contacts)
+            writer.writerow(
+                [
+                    c.name,
+                    " | ".join(c.template.aliases),
+                    c.template.segment,
+                    "; ".join(c.template.domains),
+                    c.lead.uid,
+                    c.partner.uid if c.partner else "",
+                    c.backup.uid if c.backup else "",
+                    c.renewal.isoformat() if c.renewal else "",
+                    contacts,
+                ]
+            )
+
+
+NOTES = {
+    1: ("furious about the missed launch date", "threatened to put the account up for review"),
+    2: ("unhappy with the reporting delays", "budget pressure, they want fewer hours", "felt we didn't listen"),
+    3: ("fine, a bit distracted", "ok, waiting on their legal team", "neutral; new contact still settling in"),
+    4: ("good kickoff", "liked the new concepts", "happy with the campaign numbers", "smooth handover"),
+    5: ("loved the new campaign", "asked us to pitch for their second brand", "thrilled with the results"),
+}
+PHRASES = (
+    "call with {contact}",
+    "call with {contact} about the invoice",
+    "meeting with {contact}",
+    "meeting with {contact} on the Q1 plan",
+    "visit to {contact} at their office",
+    "lunch with {contact}",
+    "workshop with {contact}",
+    "review of the campaign with {contact}",
+)
+EVENINGS = ("dinner with {contact}", "drinks with {contact} after the awards", "dinner with {contact} in town")
+
+
+# --------------------------------------------------------------------------------------------
+# Plumbing: a clock, a redacting printer, a loopback-only guard
+
+
+class Clock:
+    """The app's notion of now; the demo moves it forward instead of sleeping."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class Printer:
+    """Writes lines to `out`, masking Slack tokens and the run's secrets should any ever appear."""
+
+    def __init__(self, out: TextIO, secret_values: list[str]) -> None:
+        self.out = out
+        self.redactor = RedactSecrets(secret_values)
+        self.leaks = 0
+        self.lines = 0
+
+    def __call__(self, text: str = "") -> None:
+        clean = self.redactor.redact(text)
+        if clean != text:
+            self.leaks += 1
+        self.out.write(clean + "\n")
+        self.lines += clean.count("\n") + 1
+
+    def box(self, title: str, body: str) -> None:
+        self(f"  --- {title}")
+        for line in body.splitlines() or [""]:
+            self(INDENT + line)
+
+
+@contextlib.contextmanager
+def loopback_only(seen: Counter[str]) -> Iterator[None]:
+    """Refuse every connection that is not to 127.0.0.1 / ::1 while the demo runs, and count them."""
+    original = socket.socket.connect
+    original_ex = socket.socket.connect_ex
+
+    def allowed(sock: socket.socket, address: Any) -> bool:
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
+            return True
+        host = str(address[0]) if isinstance(address, tuple) else str(address)
+        seen[host] += 1
+        return host in ("127.0.0.1", "::1", "localhost")
+
+    def connect(sock: socket.socket, address: Any) -> None:
+        if not allowed(sock, address):
+            raise ConnectionRefusedError(f"the demo only talks to 127.0.0.1, not {address!r}")
+        original(sock, address)
+
+    def connect_ex(sock: socket.socket, address: Any) -> int:
+        if not allowed(sock, address):
+            return 111  # ECONNREFUSED
+        return original_ex(sock, address)
+
+    saved = {name: os.environ.pop(name) for name in PROXY_VARIABLES if name in os.environ}
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        socket.socket.connect = original  # type: ignore[method-assign]
+        socket.socket.connect_ex = original_ex  # type: ignore[method-assign]
+        os.environ.update(saved)
+
+
+def local(at: datetime, tz: str, fmt: str = "%a %d %b %H:%M") -> str:
+    return at.astimezone(ZoneInfo(tz)).strftime(fmt)
+
+
+def at_local(day: date, minutes: int, tz: str) -> datetime:
+    """`minutes` after midnight on `day` in `tz`, as UTC."""
+    moment = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)) + timedelta(minutes=minutes)
+    return moment.astimezone(UTC)
+
+
+def find_element(message: dict[str, Any], action_id: str) -> tuple[str, dict[str, Any]] | None:
+    for block in message.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == action_id:
+                return block.get("block_id", "actions"), element
+    return None
+
+
+def slack_escape(text: str) -> str:
+    """Slack escapes &, < and > in slash command text; the app unescapes them."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --------------------------------------------------------------------------------------------
+# The simulation
+
+
+@dataclass
+class Ask:
+    """A DM prompt the demo is tracking: who was asked about which client, and what they'll do."""
+
+    person: Person
+    client: DemoClient
+    plan: str  # face | skip | details | snooze | ignore | late
+    sightings: int = 0
+    showcase: str | None = None  # the week's showcase this prompt was picked for
+
+
+@dataclass
+class Week:
+    number: int
+    shown: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def want(self, kind: str) -> bool:
+        return kind not in self.shown
+
+    def show(self, kind: str, title: str, body: str) -> None:
+        self.shown.setdefault(kind, []).append((title, body))
+
+
+SHOWCASE_ORDER = (
+    "feeling",
+    "prompt",
+    "answered",
+    "reminder",
+    "moved",
+    "expired",
+    "skipped",
+    "details_modal",
+    "details_done",
+    "warning_modal",
+    "warning_done",
+)
+
+
+class Demo:
+    def __init__(self, *, weeks: int, seed: int, say: Printer, tmp: Path) -> None:
+        self.weeks = weeks
+        self.rng = random.Random(seed)
+        self.say = say
+        self.tmp = tmp
+        self.start = END - timedelta(weeks=weeks)
+        self.clock = Clock(self.start)
+        self.people = {p.uid: p for p in STAFF}
+        self.users = {p.uid: p.name for p in STAFF} | {BOT_USER: "Rapport"}
+        self.count: Counter[str] = Counter()
+        self.problems: list[str] = []
+        self.asks: dict[int, Ask] = {}
+        self.seen_ts: dict[str, set[str]] = {p.uid: set() for p in STAFF}
+        self.expired_ts: set[str] = set()
+        self.queue: list[tuple[datetime, int, int, Callable[..., None], tuple[Any, ...]]] = []
+        self.order = itertools.count()
+        self.week = Week(0)
+        self.clients, self.souring, self.improving = make_agency(self.rng, self.start)
+        self.bot_token = "xoxb-" + "-".join(secrets.token_hex(6) for _ in range(3))
+        self.signing_secret = secrets.token_hex(16)
+
+    # ----- setup
+
+    def setup(self) -> None:
+        self.db = Database(f"sqlite:///{self.tmp}/demo.db")
+        self.db.upgrade()
+        self.fake = FakeSlack(team_id=TEAM, bot_token=self.bot_token, bot_user_id=BOT_USER, team_name=AGENCY)
+        self.fake.start()
+        for p in STAFF:
+            self.fake.add_user(p.uid, name=p.handle, real_name=p.name, email=p.email, tz=p.tz)
+        settings = Settings(
+            bot_token=self.bot_token,
+            signing_secret=self.signing_secret,
+            database_url=self.db.url,
+            slack_api_url=self.fake.url,
+            process_before_response=True,
+            token_verification=False,
+        )
+        wsgi = create_wsgi_app(settings, db=self.db, clock=self.clock)
+        self.deps: Deps = wsgi.bolt_app.deps  # type: ignore[attr-defined]
+        self.slack = SlackSender(
+            signing_secret=self.signing_secret,
+            transport=WSGITransport(wsgi),
+            team_id=TEAM,
+            team_domain="brightside",
+            response_url_for=self.fake.response_url,
+            trigger_id_for=self.fake.issue_trigger_id,
+        )
+
+    def close(self) -> None:
+        fake = getattr(self, "fake", None)
+        if fake is not None:
+            fake.stop()
+        db = getattr(self, "db", None)
+        if db is not None:
+            db.dispose()
+
+    def intro(self) -> None:
+        say = self.say
+        say(f"Rapport demo: the agency {AGENCY} for {self.weeks} week(s), seed {self.rng_seed_text()}")
+        say(f"Slack is a local stand-in at {self.fake.base} (no account, no network); the database is")
+        say("a temporary SQLite file; every request is signed and goes through the real app.")
+        say()
+        say("== Staff ==")
+        for p in STAFF:
+            say(f"  {p.name:<15} {p.email:<34} {p.tz}")
+        say()
+
+    def rng_seed_text(self) -> str:
+        return str(self.seed)
+
+    def import_clients(self) -> None:
+        say = self.say
+        path = self.tmp / "clients.csv"
+        write_csv(path, self.clients)
+        with self.db.session() as session:
+            report = importer.import_file(session, TEAM, path)
+        say("== Importing clients (the real importer, from a generated clients.csv) ==")
+        for line in importer.format_report(report).splitlines():
+            say("  " + line)
+        if not report.ok or report.created != len(self.clients):
+            self.problems.append(f"the import did not create every client: {importer.format_report(report)}")
+        for c in self.clients:
+            owners = f"lead {c.lead.first}"
+            if c.partner:
+                owners += f", partner {c.partner.first}"
+            if c.backup:
+                owners += f", backup {c.backup.first}"
+            renewal = f"renews {c.renewal.isoformat()}" if c.renewal else "no renewal"
+            say(f"  {c.name:<22} {c.template.segment:<9} {owners:<42} {renewal}")
+        say(
+            f"  In this run {self.souring.name} slowly sours and {self.improving.name} recovers; "
+            "the others hold steady."
+        )
+        say()
+
+    # ----- the event queue
+
+    def at(self, when: datetime, action: Callable[..., None], *args: Any, late: bool = False) -> None:
+        heapq.heappush(self.queue, (when, 1 if late else 0, next(self.order), action, args))
+
+    def run_until(self, until: datetime) -> None:
+        while self.queue and self.queue[0][0] <= until:
+            when, _, _, action, args = heapq.heappop(self.queue)
+            self.clock.now = max(self.clock.now, when)
+            action(*args)
+        self.clock.now = max(self.clock.now, until)
+
+    # ----- moods
+
+    def score(self, client: DemoClient) -> int:
+        span = (END - self.start).total_seconds()
+        progress = min(1.0, max(0.0, (self.clock.now - self.start).total_seconds() / span))
+        mood = client.mood_from + (client.mood_to - client.mood_from) * progress
+        return min(5, max(1, round(mood + self.rng.gauss(0, 0.45))))
+
+    def note(self, score: int) -> str:
+        return self.rng.choice(NOTES[score])
+
+    # ----- planning a day
+
+    def plan_for(self, person: Person) -> str:
+        roll = self.rng.random()
+        if roll < person.answers:
+            return "snooze" if self.rng.random() < 0.05 else "face"
+        if roll < person.answers + 0.07:
+            return "skip"
+        return self.rng.choice(("ignore", "late"))
+
+    def client_for(self, person: Person) -> DemoClient:
+        mine = [c for c in self.clients if person in c.owners()]
+        if not mine or self.rng.random() < 0.15:
+            return self.rng.choice(self.clients)
+        weights = [3 if c in (self.souring, self.improving) else 1 for c in mine]
+        return self.rng.choices(mine, weights=weights)[0]
+
+    def plan_day(self, day: date, first_day: bool, week_start: bool) -> None:
+        rng = self.rng
+        for person in STAFF:
+            for _ in range(rng.choices((0, 1, 2), weights=(0.3, 0.5, 0.2))[0]):
+                minute = rng.randrange(9 * 60 + 15, 16 * 60 + 50, 5)
+                client = self.client_for(person)
+                self.at(at_local(day, minute, person.tz), self.log_touchpoint, person, client, None, self.plan_for(person))
+        for _ in range(rng.choice((1, 1, 2))):
+            person = rng.choice(STAFF)
+            client = self.client_for(person)
+            minute = rng.randrange(9 * 60 + 30, 17 * 60, 5)
+            self.at(at_local(day, minute, person.tz), self.log_feeling, person, client)
+        if first_day or day.weekday() < 4 and rng.random() < 0.5:
+            person = rng.choice([p for p in STAFF if p.tz != "America/New_York"])
+            evening = at_local(day, 0, "UTC") + timedelta(minutes=EVENING_MINUTE)
+            contact_phrase = rng.choice(EVENINGS)
+            self.at(evening, self.log_touchpoint, person, self.client_for(person), contact_phrase, "face")
+        if first_day:
+            self.plan_showcases(day)
+        minutes = range(DAY_TICKS[0], DAY_TICKS[1] + 1, 30)
+        midnight = at_local(day, 0, "UTC")
+        for minute in minutes:
+            self.at(midnight + timedelta(minutes=minute), self.tick, late=True)
+        self.at(midnight + timedelta(days=1, minutes=NIGHT_TICK), self.night_tick, late=True)
+
+    def plan_showcases(self, monday: date) -> None:
+        """The first week always shows an ignored prompt, a skip, the details modal and a bad score."""
+        amsterdam = [p for p in STAFF if p.tz == "Europe/Amsterdam"]
+        lead = self.souring.lead
+        ignorer = next(p for p in amsterdam if p != lead)
+        self.at(at_local(monday, 9 * 60 + 35, ignorer.tz), self.log_touchpoint, ignorer, self.client_for(ignorer), None, "ignore")
+        tuesday, wednesday = monday + timedelta(days=1), monday + timedelta(days=2)
+        writer = self.improving.lead
+        self.at(at_local(tuesday, 11 * 60 + 20, writer.tz), self.log_touchpoint, writer, self.improving, None, "details")
+        skipper = next(p for p in amsterdam if p not in (ignorer, writer))
+        self.at(at_local(tuesday, 14 * 60 + 10, skipper.tz), self.log_touchpoint, skipper, self.client_for(skipper), None, "skip")
+        typist = next(p for p in STAFF if p not in (writer,))
+        self.at(at_local(wednesday, 10 * 60 + 30, typist.tz), self.bad_score, typist, self.client_for(typist))
+
+    # ----- what staff do
+
+    def command(self, person: Person, command: str, text: str) -> dict[str, Any] | None:
+        response = self.slack.command(command, slack_escape(text), user=person.uid)
+        if response.status != 200:
+            self.problems.append(f"{command} {text!r} answered HTTP {response.status}")
+            return None
+        return response.json() if response.body else None
+
+    def log_touchpoint(self, person: Person, client: DemoClient, phrase: str | None, plan: str) -> None:
+        contact = self.rng.choice(client.contacts)
+        what = (phrase or self.rng.choice(PHRASES)).format(contact=contact)
+        text = f"touchpoint {client.typed(self.rng)} {what}"
+        body = self.command(person, "/rapport", text)
+        if not body or "Logged" not in str(body.get("text")):
+            self.problems.append(f"/rapport {text!r} by {person.name} did not log a touchpoint: {body!r}")
+            return
+        self.count["touchpoints"] += 1
+        with self.db.session() as session:
+            prompt_id = session.scalars(
+                select(Prompt.id)
+                .join(Staff, Prompt.staff_id == Staff.id)
+                .where(Staff.team_id == TEAM, Staff.slack_user_id == person.uid)
+                .order_by(Prompt.id.desc())
+                .limit(1)
+            ).first()
+        if prompt_id is None:
+            self.problems.append(f"no prompt was queued for {person.name}'s touchpoint {what!r}")
+            return
+        self.asks[prompt_id] = Ask(person, client, plan)
+
+    def log_feeling(self, person: Person, client: DemoClient) -> None:
+        score = self.score(client)
+        text = f"{client.typed(self.rng)} {score} {self.note(score)}"
+        body = self.command(person, "/feeling", text)
+        if not body or "logged for" not in str(body.get("text")):
+            self.problems.append(f"/feeling {text!r} by {person.name} did not log: {body!r}")
+            return
+        self.count["feelings"] += 1
+        if self.week.want("feeling"):
+            rendered = render_message(body.get("text"), body.get("blocks"), self.users)
+            title = f"{person.name} typed `/feeling {text}`, {self.when(person)}; only they see the reply"
+            self.week.show("feeling", title, rendered)
+
+    def bad_score(self, person: Person, client: DemoClient) -> None:
+        """`/feeling acme 7 ...`: the modal opens with a warning and what was typed; then fixed and sent."""
+        score = self.score(client)
+        text = f"{client.typed(self.rng)} 7 {self.note(score)}"
+        before = len(self.fake.calls_to("views.open"))
+        body = self.command(person, "/feeling", text)
+        opened = self.fake.calls_to("views.open")
+        if body is not None or len(opened) != before + 1:
+            self.problems.append(f"/feeling {text!r} did not open the modal with a warning: {body!r}")
+            return
+        view = opened[-1].args["view"]
+        self.week.show(
+            "warning_modal", f"{person.name} typed `/feeling {text}` and got the form", render_view(view, self.users)
+        )
+        answers: dict[str, Any] = {"score": str(score)}
+        response = self.slack.submit(view, user=person.uid, answers=answers)
+        if response.status != 200 or response.body:
+            self.problems.append(f"submitting the fixed /feeling form answered {response.status} {response.text}")
+            return
+        replies = self.fake.calls_to("response_url")
+        if not replies or "logged for" not in str(replies[-1].args.get("text")):
+            self.problems.append("the fixed /feeling form was not confirmed")
+            return
+        self.count["modal_feelings"] += 1
+        reply = replies[-1].args
+        self.week.show(
+            "warning_done",
+            f"... picked {score} and pressed Log it; the reply in the channel (only they see it)",
+            render_message(reply.get("text"), reply.get("blocks"), self.users),
+        )
+
+    def when(self, person: Person) -> str:
+        return f"{local(self.clock.now, person.tz)} ({person.city})"
+
+    # ----- the clock process
+
+    def tick(self) -> dict[str, Any]:
+        posted = len(self.fake.calls_to("chat.postMessage"))
+        edited = len(self.fake.calls_to("chat.update"))
+        counts = jobs.tick(self.deps, self.clock.now, worker="demo")
+        for key in ("sent", "deferred", "reminded", "expired", "retried", "failed", "cancelled"):
+            self.count[key] += int(counts.get(key, 0))
+        self.count["ticks"] += 1
+        if len(self.fake.calls_to("chat.postMessage")) != posted or len(self.fake.calls_to("chat.update")) != edited:
+            self.read_dms()
+        return counts
+
+    def night_tick(self) -> None:
+        counts = self.tick()
+        self.count["night_ticks"] += 1
+        self.count["night_deferred"] += int(counts.get("deferred", 0))
+        waiting = []
+        with self.db.session() as session:
+            rows = session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.status == "pending", OutboxMessage.not_before > self.clock.now
+                )
+            ).all()
+            for row in rows:
+                person = self.people.get(row.channel)
+                if person is not None:
+                    waiting.append(f"{person.first}'s until {local(row.not_before, person.tz, '%H:%M')} {person.city}")
+        night = local(self.clock.now, "Europe/Amsterdam", "%a %H:%M")
+        line = f"     night tick, {night} in Amsterdam: {counts['sent']} sent, {counts['deferred']} deferred"
+        if waiting:
+            line += " (" + ", ".join(waiting[:3]) + ")"
+        self.night_lines.append(line)
+
+    def read_dms(self) -> None:
+        for person in STAFF:
+            for message in self.fake.messages(person.uid):
+                ts = message["ts"]
+                if ts not in self.seen_ts[person.uid]:
+                    self.seen_ts[person.uid].add(ts)
+                    self.new_message(person, message)
+                elif ts not in self.expired_ts and "missed check-in" in str(message.get("text")):
+                    self.expired_ts.add(ts)
+                    if self.week.want("expired"):
+                        title = f"the same question to {person.name}, {self.when(person)}: expired"
+                        self.week.show("expired", title, self.render(message))
+
+    def new_message(self, person: Person, message: dict[str, Any]) -> None:
+        found = find_element(message, "prompt_face_1")
+        if found is None:
+            return
+        prompt_id = int(str(found[1]["value"]).split(":")[0])
+        ask = self.asks.get(prompt_id)
+        if ask is None:
+            self.problems.append(f"a prompt no one asked for reached {person.name}: {message.get('text')!r}")
+            return
+        ask.sightings += 1
+        reminder = str(message.get("text", "")).startswith("Reminder:")
+        delay = timedelta(minutes=self.rng.randrange(5, 150, 5))
+        later = self.clock.now + delay
+        if reminder:
+            self.count["reminders_seen"] += 1
+            if self.week.want("reminder"):
+                self.week.show("reminder", f"DM to {person.name}, {self.when(person)}: the one reminder", self.render(message))
+            if ask.plan != "ignore":
+                self.at(later, self.click_face, ask, message["ts"])
+            return
+        if ask.sightings > 1:  # asked again after a snooze
+            self.at(later, self.click_face, ask, message["ts"])
+            return
+        if ask.plan in ("face", "snooze", "details") and self.week.want("prompt") and ask.plan == "face":
+            ask.showcase = "answered"
+            self.week.show("prompt", f"DM to {person.name}, {self.when(person)}", self.render(message))
+        if ask.plan == "face":
+            self.at(later, self.click_face, ask, message["ts"])
+        elif ask.plan == "skip":
+            self.at(later, self.click_skip, ask, message["ts"])
+        elif ask.plan == "details":
+            self.at(later, self.click_details, ask, message["ts"])
+        elif ask.plan == "snooze":
+            self.at(later, self.click_snooze, ask, message["ts"])
+
+    def current(self, person: Person, ts: str) -> dict[str, Any] | None:
+        return next((m for m in self.fake.messages(person.uid) if m["ts"] == ts), None)
+
+    def render(self, message: dict[str, Any]) -> str:
+        return render_message(message.get("text"), message.get("blocks"), self.users)
+
+    def click(self, ask: Ask, message: dict[str, Any], action_id: str, **extra: Any) -> bool:
+        found = find_element(message, action_id)
+        if found is None:
+            return False
+        block_id, element = found
+        response = self.slack.click(
+            user=ask.person.uid,
+            action_id=action_id,
+            value=element.get("value"),
+            block_id=block_id,
+            message=message,
+            **extra,
+        )
+        if response.status != 200:
+            self.problems.append(f"clicking {action_id} answered HTTP {response.status}")
+            return False
+        return True
+
+    def click_face(self, ask: Ask, ts: str) -> None:
+        message = self.current(ask.person, ts)
+        if message is None or find_element(message, "prompt_face_1") is None:
+            return  # moved on: reminded, expired or answered meanwhile
+        score = self.score(ask.client)
+        if not self.click(ask, message, f"prompt_face_{score}"):
+            return
+        updated = self.current(ask.person, ts) or {}
+        if "logged for" not in str(updated.get("text")):
+            self.problems.append(f"a face click did not update the prompt in place: {updated.get('text')!r}")
+            return
+        self.count["face_clicks"] += 1
+        if ask.showcase == "answered" and self.week.want("answered"):
+            title = f"... {ask.person.first} clicked a face at {local(self.clock.now, ask.person.tz, '%H:%M')}; "
+            self.week.show("answered", title + "the same message, updated in place", self.render(updated))
+
+    def click_skip(self, ask: Ask, ts: str) -> None:
+        message = self.current(ask.person, ts)
+        if message is None or not self.click(ask, message, "prompt_skip"):
+            return
+        updated = self.current(ask.person, ts) or {}
+        if "didn't happen" not in str(updated.get("text")):
+            self.problems.append(f"'Didn't happen' did not update the prompt: {updated.get('text')!r}")
+            return
+        self.count["skips"] += 1
+        if self.week.want("skipped"):
+            title = f"{ask.person.name} clicked \"Didn't happen\", {self.when(ask.person)}"
+            self.week.show("skipped", title, self.render(updated))
+
+    def click_snooze(self, ask: Ask, ts: str) -> None:
+        message = self.current(ask.person, ts)
+        found = find_element(message or {}, "prompt_snooze")
+        if message is None or found is None:
+            return
+        option = found[1]["options"][0]
+        if self.click(ask, message, "prompt_snooze", action_type="overflow", selected_option=option):
+            self.count["snoozes"] += 1
+
+    def click_details(self, ask: Ask, ts: str) -> None:
+        """"Add note / expectations": the modal opens from the prompt; submitted, the prompt updates."""
+        message = self.current(ask.person, ts)
+        before = len(self.fake.calls_to("views.open"))
+        if message is None or not self.click(ask, message, "prompt_details"):
+            return
+        opened = self.fake.calls_to("views.open")
+        if len(opened) != before + 1:
+            self.problems.append("'Add note / expectations' did not open the form")
+            return
+        view = opened[-1].args["view"]
+        score = min(self.score(ask.client), 3)
+        expectation = "below" if score <= 2 else "met"
+        note = "launch slipped again; they want a weekly status call" if score <= 2 else "ok, but watching the budget"
+        self.week.show(
+            "details_modal",
+            f"{ask.person.name} clicked \"Add note / expectations\" on a prompt, {self.when(ask.person)}",
+            render_view(view, self.users),
+        )
+        response = self.slack.submit(
+            view, user=ask.person.uid, answers={"score": str(score), "expectation": expectation, "note": note}
+        )
+        updated = self.current(ask.person, ts) or {}
+        if response.status != 200 or response.body or "logged for" not in str(updated.get("text")):
+            self.problems.append(f"the prompt's form did not log: {response.status} {response.text!r}")
+            return
+        self.count["details"] += 1
+        title = f"... filled in {score}, {expectation} expectations and a note; the prompt now reads"
+        self.week.show("details_done", title, self.render(updated))
+
+    # ----- the weeks
+
+    def simulate(self) -> None:
+        for number in range(1, self.weeks + 1):
+            monday = (self.start + timedelta(weeks=number - 1)).date()
+            self.week = Week(number)
+            sunday = monday + timedelta(days=6)
+            self.say(f"== Week {number}: {monday:%a %d %b} - {sunday:%a %d %b %Y} ==")
+            for offset in range(7):
+                day = monday + timedelta(days=offset)
+                before = Counter(self.count)
+                posted = len(self.fake.calls_to("chat.postMessage"))
+                edited = len(self.fake.calls_to("chat.update"))
+                self.night_lines: list[str] = []
+                midnight = at_local(day, 0, "UTC")
+                if day.weekday() < 5:
+                    self.plan_day(day, first_day=number == 1 and offset == 0, week_start=offset == 0)
+                    self.run_until(midnight + timedelta(days=1, minutes=NIGHT_TICK))
+                else:
+                    self.at(midnight + timedelta(hours=12), self.tick, late=True)
+                    self.run_until(midnight + timedelta(hours=12))
+                self.day_line(day, before, posted, edited)
+            self.say()
+            self.show_week()
+        self.at(END, self.tick, late=True)
+        self.run_until(END)
+
+    def day_line(self, day: date, before: Counter[str], posted: int, edited: int) -> None:
+        d = Counter(self.count)
+        d.subtract(before)
+        posts = len(self.fake.calls_to("chat.postMessage")) - posted
+        edits = len(self.fake.calls_to("chat.update")) - edited
+        if day.weekday() >= 5:
+            self.say(f"  {day:%a %d %b}  weekend: {d['ticks']} tick, {posts} DMs sent, {d['deferred']} deferred")
+            return
+        answered = d["face_clicks"] + d["details"]
+        self.say(
+            f"  {day:%a %d %b}  {d['touchpoints']} touchpoints, {d['feelings'] + d['modal_feelings']} /feeling"
+            f" | {posts} DMs posted ({d['reminded']} reminders), {edits} edited in place"
+            f" | {answered} answered, {d['skips']} didn't happen, {d['expired']} expired"
+        )
+        for line in self.night_lines:
+            self.say(line)
+
+    def show_week(self) -> None:
+        shown = self.week.shown
+        if not shown:
+            return
+        self.say(f"  What staff saw in week {self.week.number}:")
+        for kind in SHOWCASE_ORDER:
+            for title, body in shown.get(kind, []):
+                self.say.box(title, body)
+        self.say()
+
+    # ----- the end
+
+    def finale(self) -> None:
+        viewer = self.souring.lead
+        now = self.clock.now
+        self.say(f"== {local(now, viewer.tz)} ({viewer.city}): {viewer.name} opens Rapport's Home tab ==")
+        self.slack.event({"type": "app_home_opened", "user": viewer.uid, "channel": "D0HOME", "tab": "home"})
+        home = self.fake.home_view(viewer.uid)
+        if home is None:
+            self.problems.append("app_home_opened published no Home tab")
+        else:
+            self.say.box("App Home", render_view(home, self.users))
+        self.say()
+        typed = self.souring.template.aliases[0]
+        self.say(f"== {viewer.name} types `/rapport client {typed}` ==")
+        body = self.command(viewer, "/rapport", f"client {typed}")
+        if not body or not body.get("blocks"):
+            self.problems.append(f"/rapport client {typed} showed no card: {body!r}")
+        else:
+            self.say.box("client card (only they see it)", render_message(body.get("text"), body.get("blocks"), self.users))
+        self.say()
+
+    def summary(self, stats: dict[str, Any], network: Counter[str]) -> None:
+        with self.db.session() as session:
+
+            def count(model: Any, *where: Any) -> int:
+                return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+            touchpoints = count(Touchpoint)
+            cancelled = count(Touchpoint, Touchpoint.cancelled.is_(True))
+            checkins = count(CheckIn)
+            by_source = dict(session.execute(select(CheckIn.source, func.count()).group_by(CheckIn.source)).all())
+            prompts = dict(session.execute(select(Prompt.status, func.count()).group_by(Prompt.status)).all())
+            reminded = count(Prompt, Prompt.reminded_at.is_not(None))
+            outbox = dict(
+                session.execute(
+                    select(OutboxMessage.kind, func.count())
+                    .where(OutboxMessage.status == "sent")
+                    .group_by(OutboxMessage.kind)
+                ).all()
+            )
+            failed_outbox = count(OutboxMessage, OutboxMessage.status == "failed")
+            attempts = count(SendAttempt)
+            attempts_ok = count(SendAttempt, SendAttempt.ok.is_(True))
+        sent = sum(outbox.values())
+        open_prompts = sum(v for k, v in prompts.items() if k in ("scheduled", "sent", "reminded"))
+        loopback = sum(n for host, n in network.items() if host in ("127.0.0.1", "::1", "localhost"))
+        elsewhere = {host: n for host, n in network.items() if host not in ("127.0.0.1", "::1", "localhost")}
+        say = self.say
+        say("== Summary ==")
+        say(f"  Touchpoints logged:        {touchpoints} ({cancelled} marked \"didn't happen\")")
+        say(
+            f"  Check-ins:                 {checkins} ({by_source.get('prompt', 0)} from DM prompts, "
+            f"{by_source.get('command', 0)} from /feeling, {by_source.get('modal', 0)} from the form)"
+        )
+        say(
+            f"  Prompts:                   {sum(prompts.values())}: {prompts.get('answered', 0)} answered, "
+            f"{prompts.get('skipped', 0)} skipped (didn't happen), {prompts.get('expired', 0)} expired (missed), "
+            f"{open_prompts} still open"
+        )
+        say(f"  Reminders:                 {reminded} (one per unanswered prompt, never more)")
+        say(
+            f"  Messages sent via outbox:  {sent} ({outbox.get('prompt', 0)} prompts, "
+            f"{outbox.get('prompt_reminder', 0)} reminders, {outbox.get('update', 0)} edits); {failed_outbox} failed"
+        )
+        say(f"  Send attempts recorded:    {attempts} ({attempts_ok} ok)")
+        say(
+            f"  Deferred to working hours: {self.count['deferred']} times, {self.count['night_deferred']} of them "
+            f"by the {self.count['night_ticks']} night ticks (nobody gets a DM at 2 a.m.)"
+        )
+        say(
+            f"  Slack Web API calls:       {len(self.fake.calls)} answered by the stand-in, "
+            f"{len(self.fake.rejected)} rejected"
+        )
+        say(f"  Network:                   {loopback} connections, all to 127.0.0.1" if not elsewhere else
+            f"  Network:                   refused connections to {sorted(elsewhere)}")
+        stats.update(
+            touchpoints=touchpoints,
+            touchpoints_cancelled=cancelled,
+            checkins=checkins,
+            checkins_by_source=by_source,
+            prompts=prompts,
+            prompts_answered=prompts.get("answered", 0),
+            prompts_skipped=prompts.get("skipped", 0),
+            prompts_expired=prompts.get("expired", 0),
+            reminders=reminded,
+            outbox_sent=sent,
+            outbox_by_kind=outbox,
+            outbox_failed=failed_outbox,
+            send_attempts=attempts,
+            send_attempts_ok=attempts_ok,
+            deferred=self.count["deferred"],
+            deferred_at_night=self.count["night_deferred"],
+            slack_calls=len(self.fake.calls),
+            slack_posts=len(self.fake.calls_to("chat.postMessage")),
+            rejected=len(self.fake.rejected),
+            network=dict(network),
+            simulated=dict(self.count),
+            souring=self.souring.name,
+            improving=self.improving.name,
+            home_viewer=self.souring.lead.name,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+
+
+def run(weeks: int = 3, seed: int = 7, out: TextIO = sys.stdout, stats: dict[str, Any] | None = None) -> int:
+    """Simulate `weeks` weeks of the agency and print what staff see; 0 when all went as it should.
+
+    `stats`, when given, is filled with the numbers behind the summary (read from the demo database
+    before it is removed) and with what the simulation itself did, so tests can compare the two.
+    """
+    if weeks < 1:
+        out.write("The demo needs at least one week (--weeks 1 or more).\n")
+        return 2
+    stats = stats if stats is not None else {}
+    tmp = Path(tempfile.mkdtemp(prefix="rapport-demo-"))
+    network: Counter[str] = Counter()
+    demo = Demo(weeks=weeks, seed=seed, say=Printer(out, []), tmp=tmp)
+    demo.seed = seed
+    say = Printer(out, [demo.bot_token, demo.signing_secret])
+    demo.say = say
+    handler = _quiet_logging([demo.bot_token, demo.signing_secret])
+    try:
+        with loopback_only(network):
+            demo.setup()
+            demo.intro()
+            demo.import_clients()
+            demo.simulate()
+            demo.finale()
+            demo.summary(stats, network)
+            rejected = list(demo.fake.rejected)
+            server_errors = list(demo.fake.server_errors)
+    finally:
+        demo.close()
+        if handler is not None:
+            logging.getLogger().removeHandler(handler)
+        shutil.rmtree(tmp, ignore_errors=True)
+    stats["problems"] = list(demo.problems)
+    stats["output_lines"] = say.lines
+    failed = False
+    if rejected:
+        failed = True
+        say("Slack refused some of the app's calls (a real bug):")
+        for call in rejected:
+            say(f"  {call.method}: {call.error}")
+    if server_errors:
+        failed = True
+        say("The Slack stand-in hit errors: " + "; ".join(server_errors))
+    if demo.problems:
+        failed = True
+        say("Things that did not go as they should:")
+        for problem in demo.problems:
+            say(f"  {problem}")
+    if any(host not in ("127.0.0.1", "::1", "localhost") for host in network):
+        failed = True
+    if say.leaks:
+        failed = True
+        say(f"{say.leaks} line(s) would have shown a secret; they were masked.")
+    say("Demo finished: " + ("something went wrong, see above." if failed else "all good."))
+    return 1 if failed else 0
+
+
+def _quiet_logging(secret_values: list[str]) -> logging.Handler | None:
+    """Outside a configured process (the CLI), show the app's warnings on stderr, secrets masked."""
+    root = logging.getLogger()
+    if root.handlers:
+        return None
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets(secret_values))
+    root.addHandler(handler)
+    return handler
+
+
+__all__ = ["TOKEN_PATTERN", "run"]
