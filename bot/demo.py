@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 
 from bot import jobs
 from bot.deps import Deps
-from bot.logs import TOKEN_PATTERN, RedactSecrets
+from bot.logs import RedactSecrets
 from bot.services import importer
 from bot.web import create_wsgi_app
 from config.settings import Settings
@@ -76,7 +76,9 @@ class Person:
 
 
 STAFF = (
-    Person("U02SV8K1A", "sanne", "Sanne de Vries", "sanne.devries@brightside.example", "Europe/Amsterdam", 0.9),
+    Person(
+        "U02SV8K1A", "sanne", "Sanne de Vries", "sanne.devries@brightside.example", "Europe/Amsterdam", 0.9
+    ),
     Person("U03JB5T9Q", "joost", "Joost Bakker", "joost.bakker@brightside.example", "Europe/Amsterdam", 0.6),
     Person("U04MJ2R7C", "mila", "Mila Jansen", "mila.jansen@brightside.example", "Europe/Amsterdam", 0.8),
     Person("U05DV6X3E", "daan", "Daan Visser", "daan.visser@brightside.example", "Europe/Amsterdam", 0.7),
@@ -102,7 +104,9 @@ EXTERNAL = (
         ("acme-logistics.nl",),
         (("Jan de Vries", "jan.devries@acme-logistics.nl"), ("Priya Shah", "priya.shah@acme-logistics.nl")),
     ),
-    Template("Café Zuid", ("Zuid", "CZ"), "project", ("cafezuid.nl",), (("Marieke Jansen", "marieke@cafezuid.nl"),)),
+    Template(
+        "Café Zuid", ("Zuid", "CZ"), "project", ("cafezuid.nl",), (("Marieke Jansen", "marieke@cafezuid.nl"),)
+    ),
     Template(
         "Bakkerij Van Dam",
         ("Van Dam",),
@@ -115,9 +119,18 @@ EXTERNAL = (
         ("Northwind", "NWH"),
         "retainer",
         ("northwind-health.com",),
-        (("Eva Bakker", "eva.bakker@northwind-health.com"), ("Tom Okafor", "tom.okafor@northwind-health.com")),
+        (
+            ("Eva Bakker", "eva.bakker@northwind-health.com"),
+            ("Tom Okafor", "tom.okafor@northwind-health.com"),
+        ),
     ),
-    Template("Studio Lumen", ("Lumen",), "project", ("studiolumen.nl",), (("Noor El Amrani", "noor@studiolumen.nl"),)),
+    Template(
+        "Studio Lumen",
+        ("Lumen",),
+        "project",
+        ("studiolumen.nl",),
+        (("Noor El Amrani", "noor@studiolumen.nl"),),
+    ),
     Template(
         "De Groene Fietser",
         ("Groene Fietser", "DGF"),
@@ -147,12 +160,30 @@ EXTERNAL = (
         (("Daniel Brooks", "d.brooks@meridian-insure.com"), ("Aisha Khan", "a.khan@meridian-insure.com")),
     ),
     Template(
-        "Polderwind Energie", ("Polderwind",), "project", ("polderwind.nl",), (("Femke Smit", "femke@polderwind.nl"),)
+        "Polderwind Energie",
+        ("Polderwind",),
+        "project",
+        ("polderwind.nl",),
+        (("Femke Smit", "femke@polderwind.nl"),),
     ),
-    Template("Kite & Kettle", ("Kite",), "project", ("kiteandkettle.com",), (("Rosa Martens", "rosa@kiteandkettle.com"),)),
-    Template("Atlas Fitness Clubs", ("Atlas",), "retainer", ("atlasfitness.eu",), (("Mark de Boer", "mark@atlasfitness.eu"),)),
+    Template(
+        "Kite & Kettle",
+        ("Kite",),
+        "project",
+        ("kiteandkettle.com",),
+        (("Rosa Martens", "rosa@kiteandkettle.com"),),
+    ),
+    Template(
+        "Atlas Fitness Clubs",
+        ("Atlas",),
+        "retainer",
+        ("atlasfitness.eu",),
+        (("Mark de Boer", "mark@atlasfitness.eu"),),
+    ),
 )
-INTERNAL = Template("Finance (internal)", ("Finance", "Finance team"), "internal", (), (("Hanneke Vos", None),))
+INTERNAL = Template(
+    "Finance (internal)", ("Finance", "Finance team"), "internal", (), (("Hanneke Vos", None),)
+)
 
 
 @dataclass
@@ -196,7 +227,9 @@ def make_agency(rng: random.Random, start: datetime) -> tuple[list[DemoClient], 
         internal = template.segment == "internal"
         renewal = None if internal else start.date() + timedelta(days=rng.randrange(25, 330))
         mood = rng.uniform(3.3, 4.4)
-        clients.append(DemoClient(template, lead, partner, backup, renewal, mood, mood + rng.uniform(-0.3, 0.3)))
+        clients.append(
+            DemoClient(template, lead, partner, backup, renewal, mood, mood + rng.uniform(-0.3, 0.3))
+        )
     retainers = [c for c in clients if c.template.segment == "retainer"]
     souring = rng.choice(retainers)
     souring.mood_from, souring.mood_to = 4.6, 1.6
@@ -229,8 +262,16 @@ def write_csv(path: Path, clients: list[DemoClient]) -> None:
 
 NOTES = {
     1: ("furious about the missed launch date", "threatened to put the account up for review"),
-    2: ("unhappy with the reporting delays", "budget pressure, they want fewer hours", "felt we didn't listen"),
-    3: ("fine, a bit distracted", "ok, waiting on their legal team", "neutral; new contact still settling in"),
+    2: (
+        "unhappy with the reporting delays",
+        "budget pressure, they want fewer hours",
+        "felt we didn't listen",
+    ),
+    3: (
+        "fine, a bit distracted",
+        "ok, waiting on their legal team",
+        "neutral; new contact still settling in",
+    ),
     4: ("good kickoff", "liked the new concepts", "happy with the campaign numbers", "smooth handover"),
     5: ("loved the new campaign", "asked us to pitch for their second brand", "thrilled with the results"),
 }
@@ -244,7 +285,11 @@ PHRASES = (
     "workshop with {contact}",
     "review of the campaign with {contact}",
 )
-EVENINGS = ("dinner with {contact}", "drinks with {contact} after the awards", "dinner with {contact} in town")
+EVENINGS = (
+    "dinner with {contact}",
+    "drinks with {contact} after the awards",
+    "dinner with {contact} in town",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,8 +352,8 @@ def loopback_only(seen: Counter[str]) -> Iterator[None]:
         return original_ex(sock, address)
 
     saved = {name: os.environ.pop(name) for name in PROXY_VARIABLES if name in os.environ}
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[method-assign, assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign, assignment]
     try:
         yield
     finally:
@@ -325,6 +370,15 @@ def at_local(day: date, minutes: int, tz: str) -> datetime:
     """`minutes` after midnight on `day` in `tz`, as UTC."""
     moment = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)) + timedelta(minutes=minutes)
     return moment.astimezone(UTC)
+
+
+def tally(rows: Any) -> dict[str, int]:
+    """`{value: count}` from (value, count) rows."""
+    return {str(value): int(number) for value, number in rows}
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def find_element(message: dict[str, Any], action_id: str) -> tuple[str, dict[str, Any]] | None:
@@ -372,7 +426,6 @@ SHOWCASE_ORDER = (
     "prompt",
     "answered",
     "reminder",
-    "moved",
     "expired",
     "skipped",
     "details_modal",
@@ -383,8 +436,11 @@ SHOWCASE_ORDER = (
 
 
 class Demo:
-    def __init__(self, *, weeks: int, seed: int, say: Printer, tmp: Path) -> None:
+    def __init__(
+        self, *, weeks: int, seed: int, say: Printer, tmp: Path, bot_token: str, signing_secret: str
+    ) -> None:
         self.weeks = weeks
+        self.seed = seed
         self.rng = random.Random(seed)
         self.say = say
         self.tmp = tmp
@@ -397,12 +453,13 @@ class Demo:
         self.asks: dict[int, Ask] = {}
         self.seen_ts: dict[str, set[str]] = {p.uid: set() for p in STAFF}
         self.expired_ts: set[str] = set()
-        self.queue: list[tuple[datetime, int, int, Callable[..., None], tuple[Any, ...]]] = []
+        self.queue: list[tuple[datetime, int, int, Callable[..., object], tuple[Any, ...]]] = []
         self.order = itertools.count()
         self.week = Week(0)
         self.clients, self.souring, self.improving = make_agency(self.rng, self.start)
-        self.bot_token = "xoxb-" + "-".join(secrets.token_hex(6) for _ in range(3))
-        self.signing_secret = secrets.token_hex(16)
+        self.bot_token = bot_token
+        self.signing_secret = signing_secret
+        self.night_lines: list[str] = []
 
     # ----- setup
 
@@ -442,7 +499,7 @@ class Demo:
 
     def intro(self) -> None:
         say = self.say
-        say(f"Rapport demo: the agency {AGENCY} for {self.weeks} week(s), seed {self.rng_seed_text()}")
+        say(f"Rapport demo: the agency {AGENCY} for {self.weeks} week(s), seed {self.seed}")
         say(f"Slack is a local stand-in at {self.fake.base} (no account, no network); the database is")
         say("a temporary SQLite file; every request is signed and goes through the real app.")
         say()
@@ -450,9 +507,6 @@ class Demo:
         for p in STAFF:
             say(f"  {p.name:<15} {p.email:<34} {p.tz}")
         say()
-
-    def rng_seed_text(self) -> str:
-        return str(self.seed)
 
     def import_clients(self) -> None:
         say = self.say
@@ -481,7 +535,7 @@ class Demo:
 
     # ----- the event queue
 
-    def at(self, when: datetime, action: Callable[..., None], *args: Any, late: bool = False) -> None:
+    def at(self, when: datetime, action: Callable[..., object], *args: Any, late: bool = False) -> None:
         heapq.heappush(self.queue, (when, 1 if late else 0, next(self.order), action, args))
 
     def run_until(self, until: datetime) -> None:
@@ -519,19 +573,26 @@ class Demo:
         weights = [3 if c in (self.souring, self.improving) else 1 for c in mine]
         return self.rng.choices(mine, weights=weights)[0]
 
-    def plan_day(self, day: date, first_day: bool, week_start: bool) -> None:
+    def plan_day(self, day: date, first_day: bool) -> None:
         rng = self.rng
         for person in STAFF:
             for _ in range(rng.choices((0, 1, 2), weights=(0.3, 0.5, 0.2))[0]):
                 minute = rng.randrange(9 * 60 + 15, 16 * 60 + 50, 5)
                 client = self.client_for(person)
-                self.at(at_local(day, minute, person.tz), self.log_touchpoint, person, client, None, self.plan_for(person))
+                self.at(
+                    at_local(day, minute, person.tz),
+                    self.log_touchpoint,
+                    person,
+                    client,
+                    None,
+                    self.plan_for(person),
+                )
         for _ in range(rng.choice((1, 1, 2))):
             person = rng.choice(STAFF)
             client = self.client_for(person)
             minute = rng.randrange(9 * 60 + 30, 17 * 60, 5)
             self.at(at_local(day, minute, person.tz), self.log_feeling, person, client)
-        if first_day or day.weekday() < 4 and rng.random() < 0.5:
+        if first_day or (day.weekday() < 4 and rng.random() < 0.5):
             person = rng.choice([p for p in STAFF if p.tz != "America/New_York"])
             evening = at_local(day, 0, "UTC") + timedelta(minutes=EVENING_MINUTE)
             contact_phrase = rng.choice(EVENINGS)
@@ -549,12 +610,33 @@ class Demo:
         amsterdam = [p for p in STAFF if p.tz == "Europe/Amsterdam"]
         lead = self.souring.lead
         ignorer = next(p for p in amsterdam if p != lead)
-        self.at(at_local(monday, 9 * 60 + 35, ignorer.tz), self.log_touchpoint, ignorer, self.client_for(ignorer), None, "ignore")
+        self.at(
+            at_local(monday, 9 * 60 + 35, ignorer.tz),
+            self.log_touchpoint,
+            ignorer,
+            self.client_for(ignorer),
+            None,
+            "ignore",
+        )
         tuesday, wednesday = monday + timedelta(days=1), monday + timedelta(days=2)
         writer = self.improving.lead
-        self.at(at_local(tuesday, 11 * 60 + 20, writer.tz), self.log_touchpoint, writer, self.improving, None, "details")
+        self.at(
+            at_local(tuesday, 11 * 60 + 20, writer.tz),
+            self.log_touchpoint,
+            writer,
+            self.improving,
+            None,
+            "details",
+        )
         skipper = next(p for p in amsterdam if p not in (ignorer, writer))
-        self.at(at_local(tuesday, 14 * 60 + 10, skipper.tz), self.log_touchpoint, skipper, self.client_for(skipper), None, "skip")
+        self.at(
+            at_local(tuesday, 14 * 60 + 10, skipper.tz),
+            self.log_touchpoint,
+            skipper,
+            self.client_for(skipper),
+            None,
+            "skip",
+        )
         typist = next(p for p in STAFF if p not in (writer,))
         self.at(at_local(wednesday, 10 * 60 + 30, typist.tz), self.bad_score, typist, self.client_for(typist))
 
@@ -614,12 +696,16 @@ class Demo:
             return
         view = opened[-1].args["view"]
         self.week.show(
-            "warning_modal", f"{person.name} typed `/feeling {text}` and got the form", render_view(view, self.users)
+            "warning_modal",
+            f"{person.name} typed `/feeling {text}` and got the form",
+            render_view(view, self.users),
         )
         answers: dict[str, Any] = {"score": str(score)}
         response = self.slack.submit(view, user=person.uid, answers=answers)
         if response.status != 200 or response.body:
-            self.problems.append(f"submitting the fixed /feeling form answered {response.status} {response.text}")
+            self.problems.append(
+                f"submitting the fixed /feeling form answered {response.status} {response.text}"
+            )
             return
         replies = self.fake.calls_to("response_url")
         if not replies or "logged for" not in str(replies[-1].args.get("text")):
@@ -645,7 +731,10 @@ class Demo:
         for key in ("sent", "deferred", "reminded", "expired", "retried", "failed", "cancelled"):
             self.count[key] += int(counts.get(key, 0))
         self.count["ticks"] += 1
-        if len(self.fake.calls_to("chat.postMessage")) != posted or len(self.fake.calls_to("chat.update")) != edited:
+        if (
+            len(self.fake.calls_to("chat.postMessage")) != posted
+            or len(self.fake.calls_to("chat.update")) != edited
+        ):
             self.read_dms()
         return counts
 
@@ -656,18 +745,23 @@ class Demo:
         waiting = []
         with self.db.session() as session:
             rows = session.scalars(
-                select(OutboxMessage).where(
-                    OutboxMessage.status == "pending", OutboxMessage.not_before > self.clock.now
-                )
+                select(OutboxMessage)
+                .where(OutboxMessage.status == "pending", OutboxMessage.not_before > self.clock.now)
+                .order_by(OutboxMessage.id)
             ).all()
             for row in rows:
                 person = self.people.get(row.channel)
                 if person is not None:
-                    waiting.append(f"{person.first}'s until {local(row.not_before, person.tz, '%H:%M')} {person.city}")
-        night = local(self.clock.now, "Europe/Amsterdam", "%a %H:%M")
-        line = f"     night tick, {night} in Amsterdam: {counts['sent']} sent, {counts['deferred']} deferred"
+                    what = "reminder" if row.kind == "prompt_reminder" else "prompt"
+                    opens = local(row.not_before, person.tz, "%H:%M")
+                    waiting.append(f"{person.first}'s {what} waits for {opens} in {person.city}")
+        night = local(self.clock.now, "Europe/Amsterdam", "%H:%M")
+        line = (
+            f"    night tick at {night} in Amsterdam: {plural(counts['sent'], 'DM')} sent, "
+            f"{counts['deferred']} deferred"
+        )
         if waiting:
-            line += " (" + ", ".join(waiting[:3]) + ")"
+            line += ": " + ", ".join(waiting[:3])
         self.night_lines.append(line)
 
     def read_dms(self) -> None:
@@ -680,7 +774,7 @@ class Demo:
                 elif ts not in self.expired_ts and "missed check-in" in str(message.get("text")):
                     self.expired_ts.add(ts)
                     if self.week.want("expired"):
-                        title = f"the same question to {person.name}, {self.when(person)}: expired"
+                        title = f"DM to {person.name}, {self.when(person)}: unanswered, the question expired"
                         self.week.show("expired", title, self.render(message))
 
     def new_message(self, person: Person, message: dict[str, Any]) -> None:
@@ -699,14 +793,18 @@ class Demo:
         if reminder:
             self.count["reminders_seen"] += 1
             if self.week.want("reminder"):
-                self.week.show("reminder", f"DM to {person.name}, {self.when(person)}: the one reminder", self.render(message))
+                self.week.show(
+                    "reminder",
+                    f"DM to {person.name}, {self.when(person)}: the one reminder",
+                    self.render(message),
+                )
             if ask.plan != "ignore":
                 self.at(later, self.click_face, ask, message["ts"])
             return
         if ask.sightings > 1:  # asked again after a snooze
             self.at(later, self.click_face, ask, message["ts"])
             return
-        if ask.plan in ("face", "snooze", "details") and self.week.want("prompt") and ask.plan == "face":
+        if ask.plan == "face" and self.week.want("prompt"):
             ask.showcase = "answered"
             self.week.show("prompt", f"DM to {person.name}, {self.when(person)}", self.render(message))
         if ask.plan == "face":
@@ -755,7 +853,9 @@ class Demo:
             return
         self.count["face_clicks"] += 1
         if ask.showcase == "answered" and self.week.want("answered"):
-            title = f"... {ask.person.first} clicked a face at {local(self.clock.now, ask.person.tz, '%H:%M')}; "
+            title = (
+                f"... {ask.person.first} clicked a face at {local(self.clock.now, ask.person.tz, '%H:%M')}; "
+            )
             self.week.show("answered", title + "the same message, updated in place", self.render(updated))
 
     def click_skip(self, ask: Ask, ts: str) -> None:
@@ -768,7 +868,7 @@ class Demo:
             return
         self.count["skips"] += 1
         if self.week.want("skipped"):
-            title = f"{ask.person.name} clicked \"Didn't happen\", {self.when(ask.person)}"
+            title = f'{ask.person.name} clicked "Didn\'t happen", {self.when(ask.person)}'
             self.week.show("skipped", title, self.render(updated))
 
     def click_snooze(self, ask: Ask, ts: str) -> None:
@@ -781,7 +881,7 @@ class Demo:
             self.count["snoozes"] += 1
 
     def click_details(self, ask: Ask, ts: str) -> None:
-        """"Add note / expectations": the modal opens from the prompt; submitted, the prompt updates."""
+        """ "Add note / expectations": the modal opens from the prompt; submitted, the prompt updates."""
         message = self.current(ask.person, ts)
         before = len(self.fake.calls_to("views.open"))
         if message is None or not self.click(ask, message, "prompt_details"):
@@ -793,10 +893,14 @@ class Demo:
         view = opened[-1].args["view"]
         score = min(self.score(ask.client), 3)
         expectation = "below" if score <= 2 else "met"
-        note = "launch slipped again; they want a weekly status call" if score <= 2 else "ok, but watching the budget"
+        note = (
+            "launch slipped again; they want a weekly status call"
+            if score <= 2
+            else "ok, but watching the budget"
+        )
         self.week.show(
             "details_modal",
-            f"{ask.person.name} clicked \"Add note / expectations\" on a prompt, {self.when(ask.person)}",
+            f'{ask.person.name} clicked "Add note / expectations" on a prompt, {self.when(ask.person)}',
             render_view(view, self.users),
         )
         response = self.slack.submit(
@@ -823,10 +927,10 @@ class Demo:
                 before = Counter(self.count)
                 posted = len(self.fake.calls_to("chat.postMessage"))
                 edited = len(self.fake.calls_to("chat.update"))
-                self.night_lines: list[str] = []
+                self.night_lines = []
                 midnight = at_local(day, 0, "UTC")
                 if day.weekday() < 5:
-                    self.plan_day(day, first_day=number == 1 and offset == 0, week_start=offset == 0)
+                    self.plan_day(day, first_day=number == 1 and offset == 0)
                     self.run_until(midnight + timedelta(days=1, minutes=NIGHT_TICK))
                 else:
                     self.at(midnight + timedelta(hours=12), self.tick, late=True)
@@ -843,12 +947,16 @@ class Demo:
         posts = len(self.fake.calls_to("chat.postMessage")) - posted
         edits = len(self.fake.calls_to("chat.update")) - edited
         if day.weekday() >= 5:
-            self.say(f"  {day:%a %d %b}  weekend: {d['ticks']} tick, {posts} DMs sent, {d['deferred']} deferred")
+            self.say(
+                f"  {day:%a %d %b}  weekend: {plural(d['ticks'], 'tick')} at noon, "
+                f"{plural(posts, 'DM')} sent, {d['deferred']} deferred"
+            )
             return
         answered = d["face_clicks"] + d["details"]
+        feelings = d["feelings"] + d["modal_feelings"]
         self.say(
-            f"  {day:%a %d %b}  {d['touchpoints']} touchpoints, {d['feelings'] + d['modal_feelings']} /feeling"
-            f" | {posts} DMs posted ({d['reminded']} reminders), {edits} edited in place"
+            f"  {day:%a %d %b}  {plural(d['touchpoints'], 'touchpoint')}, {feelings} /feeling"
+            f" | {plural(posts, 'DM')} ({plural(d['reminded'], 'reminder')}), {plural(edits, 'edit')}"
             f" | {answered} answered, {d['skips']} didn't happen, {d['expired']} expired"
         )
         for line in self.night_lines:
@@ -883,7 +991,10 @@ class Demo:
         if not body or not body.get("blocks"):
             self.problems.append(f"/rapport client {typed} showed no card: {body!r}")
         else:
-            self.say.box("client card (only they see it)", render_message(body.get("text"), body.get("blocks"), self.users))
+            self.say.box(
+                "client card (only they see it)",
+                render_message(body.get("text"), body.get("blocks"), self.users),
+            )
         self.say()
 
     def summary(self, stats: dict[str, Any], network: Counter[str]) -> None:
@@ -895,15 +1006,15 @@ class Demo:
             touchpoints = count(Touchpoint)
             cancelled = count(Touchpoint, Touchpoint.cancelled.is_(True))
             checkins = count(CheckIn)
-            by_source = dict(session.execute(select(CheckIn.source, func.count()).group_by(CheckIn.source)).all())
-            prompts = dict(session.execute(select(Prompt.status, func.count()).group_by(Prompt.status)).all())
+            by_source = tally(session.execute(select(CheckIn.source, func.count()).group_by(CheckIn.source)))
+            prompts = tally(session.execute(select(Prompt.status, func.count()).group_by(Prompt.status)))
             reminded = count(Prompt, Prompt.reminded_at.is_not(None))
-            outbox = dict(
+            outbox = tally(
                 session.execute(
                     select(OutboxMessage.kind, func.count())
                     .where(OutboxMessage.status == "sent")
                     .group_by(OutboxMessage.kind)
-                ).all()
+                )
             )
             failed_outbox = count(OutboxMessage, OutboxMessage.status == "failed")
             attempts = count(SendAttempt)
@@ -914,32 +1025,37 @@ class Demo:
         elsewhere = {host: n for host, n in network.items() if host not in ("127.0.0.1", "::1", "localhost")}
         say = self.say
         say("== Summary ==")
-        say(f"  Touchpoints logged:        {touchpoints} ({cancelled} marked \"didn't happen\")")
+        say(f'  Touchpoints logged:        {touchpoints} ({cancelled} marked "didn\'t happen")')
         say(
             f"  Check-ins:                 {checkins} ({by_source.get('prompt', 0)} from DM prompts, "
             f"{by_source.get('command', 0)} from /feeling, {by_source.get('modal', 0)} from the form)"
         )
         say(
             f"  Prompts:                   {sum(prompts.values())}: {prompts.get('answered', 0)} answered, "
-            f"{prompts.get('skipped', 0)} skipped (didn't happen), {prompts.get('expired', 0)} expired (missed), "
-            f"{open_prompts} still open"
+            f"{prompts.get('skipped', 0)} skipped (didn't happen), "
+            f"{prompts.get('expired', 0)} expired (missed), {open_prompts} still open"
         )
         say(f"  Reminders:                 {reminded} (one per unanswered prompt, never more)")
         say(
             f"  Messages sent via outbox:  {sent} ({outbox.get('prompt', 0)} prompts, "
-            f"{outbox.get('prompt_reminder', 0)} reminders, {outbox.get('update', 0)} edits); {failed_outbox} failed"
+            f"{outbox.get('prompt_reminder', 0)} reminders, {outbox.get('update', 0)} edits); "
+            f"{failed_outbox} failed"
         )
         say(f"  Send attempts recorded:    {attempts} ({attempts_ok} ok)")
         say(
-            f"  Deferred to working hours: {self.count['deferred']} times, {self.count['night_deferred']} of them "
-            f"by the {self.count['night_ticks']} night ticks (nobody gets a DM at 2 a.m.)"
+            f"  Deferred to working hours: {self.count['deferred']} times, "
+            f"{self.count['night_deferred']} of them by the {self.count['night_ticks']} night ticks "
+            "(nobody gets a DM at 2 a.m.)"
         )
         say(
             f"  Slack Web API calls:       {len(self.fake.calls)} answered by the stand-in, "
             f"{len(self.fake.rejected)} rejected"
         )
-        say(f"  Network:                   {loopback} connections, all to 127.0.0.1" if not elsewhere else
-            f"  Network:                   refused connections to {sorted(elsewhere)}")
+        say(
+            f"  Network:                   {loopback} connections, all to 127.0.0.1"
+            if not elsewhere
+            else f"  Network:                   refused connections to {sorted(elsewhere)}"
+        )
         stats.update(
             touchpoints=touchpoints,
             touchpoints_cancelled=cancelled,
@@ -984,11 +1100,11 @@ def run(weeks: int = 3, seed: int = 7, out: TextIO = sys.stdout, stats: dict[str
     stats = stats if stats is not None else {}
     tmp = Path(tempfile.mkdtemp(prefix="rapport-demo-"))
     network: Counter[str] = Counter()
-    demo = Demo(weeks=weeks, seed=seed, say=Printer(out, []), tmp=tmp)
-    demo.seed = seed
-    say = Printer(out, [demo.bot_token, demo.signing_secret])
-    demo.say = say
-    handler = _quiet_logging([demo.bot_token, demo.signing_secret])
+    bot_token = "xoxb-" + "-".join(secrets.token_hex(6) for _ in range(3))
+    signing_secret = secrets.token_hex(16)
+    say = Printer(out, [bot_token, signing_secret])
+    demo = Demo(weeks=weeks, seed=seed, say=say, tmp=tmp, bot_token=bot_token, signing_secret=signing_secret)
+    handler = _quiet_logging([bot_token, signing_secret])
     try:
         with loopback_only(network):
             demo.setup()
@@ -1040,6 +1156,3 @@ def _quiet_logging(secret_values: list[str]) -> logging.Handler | None:
     handler.addFilter(RedactSecrets(secret_values))
     root.addHandler(handler)
     return handler
-
-
-__all__ = ["TOKEN_PATTERN", "run"]

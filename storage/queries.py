@@ -278,13 +278,15 @@ def record_attempt(
     )
 
 
-def cancel_outbox(session: Session, team_id: str, ref_type: str, ref_id: int) -> int:
+def cancel_outbox(session: Session, team_id: str, ref_type: str, ref_id: int, kinds: Sequence[str]) -> int:
+    """Withdraw pending messages of these kinds about one thing (edits of sent messages stay queued)."""
     result = session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.team_id == team_id,
             OutboxMessage.ref_type == ref_type,
             OutboxMessage.ref_id == ref_id,
+            OutboxMessage.kind.in_(list(kinds)),
             OutboxMessage.status == "pending",
         )
         .values(status="cancelled")

@@ -135,11 +135,18 @@ def register(app: App, deps: Deps) -> None:
                 reply(body.get("response_url"), {"text": t("feeling.undo_gone", staff.locale)})
                 return
             draft = checkins.draft_for_checkin(checkin)
-            ctx = feeling_view.ModalContext(
-                checkin_id=checkin.id,
-                fixed_client=checkin.client.name,
-                response_url=body.get("response_url"),
-            )
+            prompt = prompts.answered_by(session, team_id, checkin.id)
+            if prompt is not None:
+                # Details for a prompt's answer: the DM is redrawn, not replaced by a bare line.
+                ctx = feeling_view.ModalContext(
+                    prompt_id=prompt.id, fixed_client=f"{checkin.client.name}: {prompt.touchpoint.title}"
+                )
+            else:
+                ctx = feeling_view.ModalContext(
+                    checkin_id=checkin.id,
+                    fixed_client=checkin.client.name,
+                    response_url=body.get("response_url"),
+                )
             view = feeling_view.modal(draft, ctx, locale=staff.locale)
         open_view(client, body.get("trigger_id"), view)
 

@@ -144,6 +144,3 @@ def _clients(deps: Deps, team_id: str, limit: int = 300) -> dict[str, Any]:
             )
             names.append((c.name, t("clients.lead", None, who=who) if who else ""))
     return help_view.clients_list(names, total, None)
-
-
-

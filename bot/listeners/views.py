@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.listeners.common import publish_home, reply
+from bot.listeners.common import publish_home, reply, update_message
 from bot.messages import t
 from bot.services import checkins, prompts, touchpoints
 from bot.services.staff import ensure_staff
@@ -35,6 +35,7 @@ def register(app: App, deps: Deps) -> None:
                 ack(response_action="errors", errors=errors)
                 return
             prompt_payload = None
+            target: tuple[str | None, str | None] = (ctx.channel, ctx.ts)
             if ctx.prompt_id is not None:
                 outcome = prompts.answer(session, team_id, staff, ctx.prompt_id, draft, now)
                 if outcome is not None and not outcome.changed and outcome.prompt.checkin_id:
@@ -42,6 +43,9 @@ def register(app: App, deps: Deps) -> None:
                     checkin_id = checkin.id if checkin else None
                 else:
                     checkin_id = outcome.checkin_id if outcome else None
+                if outcome is not None:
+                    # The live DM for this prompt, wherever the form was opened from (DM, Home).
+                    target = (outcome.prompt.channel_id or ctx.channel, outcome.prompt.message_ts or ctx.ts)
                 facts = prompts.facts(session, team_id, ctx.prompt_id)
                 if facts is not None and checkin_id is not None and draft.score is not None:
                     prompt_payload = prompt_view.answered(facts, draft.score, checkin_id)
@@ -53,8 +57,12 @@ def register(app: App, deps: Deps) -> None:
                 checkin = checkins.log(session, team_id, staff, draft, source="modal", now=now)
                 name = checkin.client.name
         ack()
-        if prompt_payload and ctx.channel and ctx.ts:
-            client.chat_update(channel=ctx.channel, ts=ctx.ts, **prompt_payload)
+        if prompt_payload and target[0] and target[1]:
+            update_message(
+                client, {"container": {"channel_id": target[0], "message_ts": target[1]}}, prompt_payload
+            )
+            if not ctx.channel:
+                publish_home(deps, client, team_id, user_id)
         elif ctx.response_url and draft.score is not None:
             key = "feeling.amended" if ctx.checkin_id else "feeling.logged"
             text = t(key, locale, face=face_label(draft.score), client=mrkdwn_escape(name))

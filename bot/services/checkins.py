@@ -175,5 +175,3 @@ def draft_for_checkin(checkin: CheckIn) -> Draft:
         tags=tuple(checkin.tags or ()),
         touchpoint_id=checkin.touchpoint_id,
     )
-
-

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.hours import add_working_time
@@ -21,6 +22,7 @@ from storage import queries
 from storage.models import OutboxMessage, Prompt, Staff, Touchpoint
 
 OPEN = queries.OPEN_PROMPT_STATES
+ASKING = ("prompt", "prompt_reminder")  # outbox kinds that ask the question (not edits of sent ones)
 SNOOZES = {"1h": timedelta(hours=1), "3h": timedelta(hours=3), "1d": timedelta(days=1)}
 
 
@@ -135,7 +137,7 @@ def answer(
     draft = replace(draft, client_id=prompt.client_id, touchpoint_id=prompt.touchpoint_id)
     checkin = checkins.log(session, team_id, staff, draft, source="prompt", now=now)
     prompt.checkin_id = checkin.id
-    queries.cancel_outbox(session, team_id, "prompt", prompt.id)
+    queries.cancel_outbox(session, team_id, "prompt", prompt.id, ASKING)
     session.flush()
     return Outcome(prompt, changed=True, checkin_id=checkin.id)
 
@@ -150,7 +152,7 @@ def skip(session: Session, team_id: str, staff: Staff, prompt_id: int, now: date
         return Outcome(prompt, changed=False)
     session.refresh(prompt)
     prompt.touchpoint.cancelled = True
-    queries.cancel_outbox(session, team_id, "prompt", prompt.id)
+    queries.cancel_outbox(session, team_id, "prompt", prompt.id, ASKING)
     session.flush()
     return Outcome(prompt, changed=True)
 
@@ -216,7 +218,7 @@ def advance(session: Session, settings: Settings, now: datetime) -> dict[str, in
             continue
         if queries.move_prompt(session, prompt.team_id, prompt_id, ["sent", "reminded"], status="expired"):
             session.refresh(prompt)
-            queries.cancel_outbox(session, prompt.team_id, "prompt", prompt.id)
+            queries.cancel_outbox(session, prompt.team_id, "prompt", prompt.id, ASKING)
             if prompt.channel_id and prompt.message_ts:
                 outbox.enqueue_update(
                     session,
@@ -230,6 +232,12 @@ def advance(session: Session, settings: Settings, now: datetime) -> dict[str, in
             counts["expired"] += 1
     session.flush()
     return counts
+
+
+def answered_by(session: Session, team_id: str, checkin_id: int) -> Prompt | None:
+    return session.scalars(
+        select(Prompt).where(Prompt.team_id == team_id, Prompt.checkin_id == checkin_id)
+    ).first()
 
 
 def facts(session: Session, team_id: str, prompt_id: int) -> prompt_view.PromptFacts | None:

@@ -262,3 +262,64 @@ def test_a_row_claimed_by_another_worker_is_not_sent_again(rapport, db, clock):
     clock.advance(minutes=6)  # the other worker died: its claim goes stale and the row is sent once
     assert rapport.tick()["sent"] == 1
     assert rapport.tick()["sent"] == 0
+
+
+def test_answering_the_reminder_at_once_still_retires_the_first_message(rapport, db, clock):
+    log_touchpoint(rapport, db)
+    rapport.tick()
+    clock.advance(hours=4)
+    rapport.tick()  # the reminder goes out; the edit of the first message is queued
+    first, reminder = dm(rapport.fake)
+    rapport.slack.click(
+        user=USER,
+        action_id="prompt_face_4",
+        value=action(reminder, "prompt_face_4")["value"],
+        message=reminder,
+        block_id="prompt_faces",
+    )
+    rapport.tick()
+    first, reminder = dm(rapport.fake)
+    assert "asked again" in first["text"] and "prompt_faces" not in str(first["blocks"])
+    assert "🙂 Happy" in reminder["text"]
+
+
+def test_answering_from_home_updates_the_dm_question(rapport, db):
+    log_touchpoint(rapport, db)
+    rapport.tick()
+    pid = str(prompt_row(db).id)
+    rapport.slack.click(
+        user=USER, action_id="home_prompt_answer", value=pid, view={"id": "VHOME", "blocks": []}
+    )
+    view = rapport.fake.calls_to("views.open")[-1].args["view"]
+    rapport.slack.submit(view, user=USER, answers={"score": "5"})
+    [message] = dm(rapport.fake)
+    assert "🤩 Delighted" in message["text"]
+    assert "home_prompt_answer" not in str(rapport.fake.home_view(USER))  # Home no longer lists it
+
+
+def test_details_after_a_one_click_answer_keep_the_dm_whole(rapport, db):
+    log_touchpoint(rapport, db)
+    rapport.tick()
+    [message] = dm(rapport.fake)
+    rapport.slack.click(
+        user=USER,
+        action_id="prompt_face_3",
+        value=action(message, "prompt_face_3")["value"],
+        message=message,
+        block_id="prompt_faces",
+    )
+    [answered] = dm(rapport.fake)
+    rapport.slack.click(
+        user=USER,
+        action_id="checkin_details",
+        value=action(answered, "checkin_details")["value"],
+        message=answered,
+    )
+    view = rapport.fake.calls_to("views.open")[-1].args["view"]
+    rapport.slack.submit(view, user=USER, answers={"expectation": "exceeded", "note": "asked for a quote"})
+    with db.session() as session:
+        checkin = session.scalars(select(CheckIn)).one()
+        assert (checkin.score, checkin.expectation, checkin.note) == (3, "exceeded", "asked for a quote")
+    [redrawn] = dm(rapport.fake)
+    assert "😐 Neutral" in redrawn["text"]
+    action(redrawn, "prompt_undo")  # still a whole prompt message, with its buttons

@@ -1,0 +1,112 @@
+"""`python -m bot demo`: the simulated agency runs the real app against the local Slack stand-in."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import demo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def one_week() -> tuple[int, str, dict[str, Any]]:
+    out = io.StringIO()
+    stats: dict[str, Any] = {}
+    code = demo.run(weeks=1, seed=3, out=out, stats=stats)
+    return code, out.getvalue(), stats
+
+
+def printed(output: str, label: str) -> int:
+    match = re.search(rf"^\s+{re.escape(label)}:\s+(\d+)", output, re.MULTILINE)
+    assert match, f"no {label!r} line in the summary"
+    return int(match.group(1))
+
+
+def test_the_demo_runs_clean(one_week):
+    code, output, stats = one_week
+    assert code == 0, output[-2000:]
+    assert stats["problems"] == []
+    assert stats["rejected"] == 0  # no Slack call was refused by the spec-checked stand-in
+    assert set(stats["network"]) == {"127.0.0.1"}
+    assert output.rstrip().endswith("Demo finished: all good.")
+    assert stats["output_lines"] < 300
+
+
+def test_it_shows_what_staff_see(one_week):
+    _, output, _ = one_week
+    assert "== Week 1:" in output
+    assert "Imported clients.csv" in output and "10 created" in output
+    assert "How did *" in output  # a DM prompt, rendered
+    assert "[ 🙂 Happy ]" in output  # with its face buttons
+    assert "the same message, updated in place" in output and "logged for *" in output
+    assert "Reminder: how did" in output
+    assert "counts as a missed check-in" in output
+    assert "didn't happen." in output
+    assert ":warning: “7” isn't a feeling score" in output  # `/feeling <client> 7`: the form, warned
+    assert "== Log a feeling ==" in output
+    assert re.search(r"night tick at 02:00 in Amsterdam: 0 DMs sent, [1-9]\d* deferred", output)
+    assert "== Home ==" in output and "My clients" in output
+    assert "Feeling (90 days):" in output and "Recent check-ins" in output  # the client card
+    assert "== Summary ==" in output
+
+
+def test_summary_numbers_match_the_database_and_the_simulation(one_week):
+    _, output, stats = one_week
+    simulated = stats["simulated"]
+    assert printed(output, "Check-ins") == stats["checkins"]
+    assert printed(output, "Touchpoints logged") == stats["touchpoints"] == simulated["touchpoints"]
+    assert printed(output, "Messages sent via outbox") == stats["outbox_sent"] == simulated["sent"]
+    assert printed(output, "Send attempts recorded") == stats["send_attempts"]
+    # Every check-in in the database is one the simulated staff saw confirmed in Slack.
+    answered = simulated["face_clicks"] + simulated["details"]
+    assert stats["prompts_answered"] == answered
+    assert stats["checkins"] == answered + simulated["feelings"] + simulated["modal_feelings"]
+    assert stats["checkins_by_source"].get("command", 0) == simulated["feelings"]
+    assert stats["prompts_skipped"] == simulated["skips"] == stats["touchpoints_cancelled"]
+    assert stats["prompts_expired"] == simulated["expired"] >= 1
+    # Every DM prompt and reminder went out through the outbox, every attempt was recorded.
+    kinds = stats["outbox_by_kind"]
+    assert stats["slack_posts"] == kinds.get("prompt", 0) + kinds.get("prompt_reminder", 0)
+    assert stats["send_attempts"] == stats["send_attempts_ok"] == stats["outbox_sent"]
+    assert stats["deferred_at_night"] >= 1
+
+
+def test_nothing_secret_is_printed(one_week):
+    _, output, _ = one_week
+    assert "xoxb-" not in output and "xapp-" not in output
+    assert "[redacted]" not in output
+
+
+def test_the_same_seed_tells_the_same_story(one_week):
+    _, output, _ = one_week
+    again = io.StringIO()
+    assert demo.run(weeks=1, seed=3, out=again) == 0
+
+    def without_port(text: str) -> str:
+        return re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
+
+    assert without_port(again.getvalue()) == without_port(output)
+
+
+def test_python_m_bot_demo_needs_no_slack_settings():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--weeks", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "Demo finished: all good." in result.stdout
+    assert "xoxb-" not in result.stdout + result.stderr
