@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +34,9 @@ def create_app(
     db = db or Database(settings.database_url)
     deps = Deps(settings=settings, db=db, clock=clock)
     common: dict[str, Any] = {
+        # Bolt runs every listener on this pool and waits for its ack(); its default of 5 threads
+        # lets five slow Web API calls after an ack (views.open to Slack) hold back every new ack.
+        "listener_executor": ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener"),
         "signing_secret": settings.signing_secret,
         "process_before_response": settings.process_before_response,
         "request_verification_enabled": bool(settings.signing_secret),

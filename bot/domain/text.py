@@ -134,12 +134,17 @@ def parse_feeling(text: str) -> FeelingInput:
     )
 
 
-def split_client_and_rest(words: Sequence[str], is_client: Callable[[str], bool]) -> tuple[str, str]:
-    """Longest prefix of ``words`` that ``is_client`` accepts, and the remaining words.
+CLIENT_WORDS_MAX = 8  # no client name is longer; bounds the look-ups for a long note without a score
+
+
+def split_client_and_rest(
+    words: Sequence[str], is_client: Callable[[str], bool], max_words: int = CLIENT_WORDS_MAX
+) -> tuple[str, str]:
+    """Longest prefix of ``words`` (at most ``max_words``) that ``is_client`` accepts, and the rest.
 
     Both parts are joined by single spaces; ``("", all words)`` when no prefix is a client.
     """
-    for size in range(len(words), 0, -1):
+    for size in range(min(len(words), max_words), 0, -1):
         candidate = " ".join(words[:size])
         if is_client(candidate):
             return candidate, " ".join(words[size:])

@@ -20,7 +20,11 @@ def resolve(session: Session, team_id: str, query: str) -> Match:
     key = normalize(query)
     if not key:
         return NO_MATCH
-    rows = queries.clients_matching(session, team_id, key)
+    # Exact names and aliases first (an index lookup, and never lost behind a LIMIT), then names
+    # with a word starting with the query: the only other rows `choose` can pick.
+    rows = queries.clients_by_key(session, team_id, key) or queries.clients_by_word_start(
+        session, team_id, key
+    )
     keys: dict[int, list[str]] = {}
     names: dict[int, str] = {}
     for client_id, name, row_key in rows:
@@ -30,28 +34,21 @@ def resolve(session: Session, team_id: str, query: str) -> Match:
     return choose(query, candidates)
 
 
-def is_exact_client(session: Session, team_id: str, phrase: str) -> bool:
-    return resolve(session, team_id, phrase).kind == "exact"
-
-
 def options(session: Session, team_id: str, query: str) -> list[tuple[int, str]]:
-    """Clients for a type-ahead: exact and prefix matches first, then the rest by name."""
+    """Clients for a type-ahead: exact names and aliases first, then names starting so, then word starts."""
     key = normalize(query)
     if not key:
         return [(c.id, c.name) for c in queries.all_clients(session, team_id, limit=OPTION_LIMIT)]
-    seen: dict[int, str] = {}
-    ranked: list[tuple[int, int, str]] = []
-    for client_id, name, row_key in queries.clients_matching(session, team_id, key, limit=OPTION_LIMIT):
+    rows = queries.clients_by_key(session, team_id, key) + queries.clients_by_word_start(
+        session, team_id, key, OPTION_LIMIT
+    )
+    best: dict[int, tuple[int, str]] = {}
+    for client_id, name, row_key in rows:
         rank = 0 if row_key == key else 1 if row_key.startswith(key) else 2
-        if client_id not in seen:
-            seen[client_id] = name
-        ranked.append((rank, client_id, name))
-    ranked.sort(key=lambda r: (r[0], r[2].lower()))
-    result: list[tuple[int, str]] = []
-    for _, client_id, name in ranked:
-        if all(client_id != cid for cid, _ in result):
-            result.append((client_id, name))
-    return result[:OPTION_LIMIT]
+        if client_id not in best or rank < best[client_id][0]:
+            best[client_id] = (rank, name)
+    ordered = sorted(best.items(), key=lambda item: (item[1][0], item[1][1].lower()))
+    return [(client_id, name) for client_id, (_, name) in ordered[:OPTION_LIMIT]]
 
 
 @dataclass(frozen=True)

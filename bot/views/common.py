@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from slack_sdk.models.basic_objects import JsonObject
 from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
@@ -22,6 +23,32 @@ from bot.domain.feelings import FACES
 from bot.domain.hours import zone
 from bot.domain.text import truncate
 from bot.messages import t
+
+
+def _validate_json(self: JsonObject) -> None:
+    """slack_sdk's JsonObject.validate_json, with the validators found once per class.
+
+    The original runs dir() and getattr() over every attribute (properties included) of every
+    nested object on each to_dict(): about 3 ms of CPU for the /feeling modal, 1 ms for the
+    check-in confirmation. Same validators, same errors, found once per class.
+    """
+    cls = type(self)
+    names = _VALIDATORS.get(cls)
+    if names is None:
+        names = tuple(
+            name
+            for name in dir(cls)
+            if not name.startswith("__")
+            and callable(getattr(cls, name, None))
+            and hasattr(getattr(cls, name), "validator")
+        )
+        _VALIDATORS[cls] = names
+    for name in names:
+        getattr(self, name)()
+
+
+_VALIDATORS: dict[type, tuple[str, ...]] = {}
+JsonObject.validate_json = _validate_json  # type: ignore[method-assign]
 
 SECTION_MAX = 3000
 BUTTON_MAX = 75
