@@ -55,8 +55,8 @@ NO_MATCH = Match(MatchKind.NONE, ())
 
 def _starts_at_a_word(key: str, query: str) -> bool:
     """The key, or the key from any of its words on, starts with the query."""
-    words = key.split(" ")
-    return any(" ".join(words[index:]).startswith(query) for index in range(len(words)))
+    # Keys are normalized: words joined by single spaces, so "a word starts with the query" is this.
+    return key.startswith(query) or f" {query}" in key
 
 
 def _distinct(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -72,7 +72,7 @@ def _distinct(candidates: Iterable[Candidate]) -> list[Candidate]:
 def _result(found: list[Candidate], single: MatchKind) -> Match:
     if len(found) == 1:
         return Match(single, (found[0],))
-    ordered = sorted(found, key=lambda candidate: (normalize(candidate.name), candidate.client_id))
+    ordered = sorted(found, key=lambda candidate: (candidate.name.casefold(), candidate.client_id))
     return Match(MatchKind.AMBIGUOUS, tuple(ordered[:MAX_CANDIDATES]))
 
 
@@ -87,12 +87,11 @@ def choose(query: str, candidates: Sequence[Candidate]) -> Match:
     wanted = normalize(query)
     if not wanted:
         return NO_MATCH
-    keyed = [(candidate, [normalize(key) for key in candidate.keys]) for candidate in candidates]
-    exact = _distinct(candidate for candidate, keys in keyed if wanted in keys)
+    exact = _distinct(candidate for candidate in candidates if wanted in candidate.keys)
     if exact:
         return _result(exact, MatchKind.EXACT)
     partial = _distinct(
-        candidate for candidate, keys in keyed if any(_starts_at_a_word(key, wanted) for key in keys)
+        candidate for candidate in candidates if any(_starts_at_a_word(key, wanted) for key in candidate.keys)
     )
     if partial:
         return _result(partial, MatchKind.UNIQUE)
