@@ -786,13 +786,14 @@ class _BareFromEnvironment:
         from slack_bolt.adapter.wsgi import SlackRequestHandler
         from slack_sdk import WebClient
 
-        # Same settings as Rapport's: the bot token (on a client pointed at the fake Slack, since
-        # Bolt calls auth.test once), no token verification at start-up, ack before processing.
+        # A Bolt app as Bolt ships it (process_before_response off), with the bot token on a client
+        # pointed at the fake Slack (Bolt calls auth.test once) and no token check at start-up.
+        # --bare-process-before-response turns the mode on, for comparison.
         app = App(
             signing_secret=os.environ["SLACK_SIGNING_SECRET"],
             client=WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]),
             token_verification_enabled=False,
-            process_before_response=False,
+            process_before_response=os.environ.get("BENCH_BARE_PROCESS_BEFORE_RESPONSE") == "1",
         )
 
         @app.command("/feeling")
@@ -827,7 +828,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "it is migrated and filled, or reused as is when the bench workspace is already in it",
     )
     parser.add_argument("--keep-db", action="store_true", help="keep the temp dir (SQLite file, server logs)")
-    parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (default 1)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn worker processes (default 2, as in the Procfile)"
+    )
+    parser.add_argument(
+        "--bare-process-before-response",
+        action="store_true",
+        help="run the bare app with process_before_response on (Bolt's default is off)",
+    )
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker (default 8)")
     parser.add_argument("--seed", type=int, default=1, help="random seed for data and load (default 1)")
     parser.add_argument(
@@ -874,14 +882,18 @@ def main(argv: list[str] | None = None) -> int:
 
         runs: dict[str, Run] = {}
         for name, app, env, ready in (
-            ("bare", "bench.ack_latency:bare_app", {}, "/"),
+            (
+                "bare",
+                "bench.ack_latency:bare_app",
+                {"BENCH_BARE_PROCESS_BEFORE_RESPONSE": "1" if args.bare_process_before_response else "0"},
+                "/",
+            ),
             (
                 "ours",
                 "bot.web:app",
                 {
                     "DATABASE_URL": url,
                     "RAPPORT_TOKEN_VERIFICATION": "false",
-                    "RAPPORT_PROCESS_BEFORE_RESPONSE": "false",
                     "LOG_LEVEL": "WARNING",
                 },
                 "/healthz",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -29,14 +29,16 @@ def create_app(
     *,
     db: Database | None = None,
     clock: Callable[[], datetime] = system_clock,
+    listener_executor: Executor | None = None,
 ) -> App:
     """One workspace on a bot token, or many through OAuth (client id and secret, no bot token)."""
     db = db or Database(settings.database_url)
-    deps = Deps(settings=settings, db=db, clock=clock)
+    # Work after an ack (and, with process_before_response off, every listener) runs on this pool;
+    # Bolt's default of 5 threads would let five slow Slack calls hold back everything else.
+    executor = listener_executor or ThreadPoolExecutor(max_workers=32, thread_name_prefix="after-ack")
+    deps = Deps(settings=settings, db=db, clock=clock, background=executor)
     common: dict[str, Any] = {
-        # Bolt runs every listener on this pool and waits for its ack(); its default of 5 threads
-        # lets five slow Web API calls after an ack (views.open to Slack) hold back every new ack.
-        "listener_executor": ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener"),
+        "listener_executor": executor,
         "signing_secret": settings.signing_secret,
         "process_before_response": settings.process_before_response,
         "request_verification_enabled": bool(settings.signing_secret),

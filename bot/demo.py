@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot import jobs
-from bot.deps import Deps
+from bot.deps import Deps, InlineExecutor
 from bot.logs import RedactSecrets
 from bot.services import importer
 from bot.web import create_wsgi_app
@@ -478,7 +478,7 @@ class Demo:
             process_before_response=True,
             token_verification=False,
         )
-        wsgi = create_wsgi_app(settings, db=self.db, clock=self.clock)
+        wsgi = create_wsgi_app(settings, db=self.db, clock=self.clock, listener_executor=InlineExecutor())
         self.deps: Deps = wsgi.bolt_app.deps  # type: ignore[attr-defined]
         self.slack = SlackSender(
             signing_secret=self.signing_secret,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
@@ -29,6 +31,22 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
     return WebClient(token=token, timeout=10, retry_handlers=retry_handlers(), **kwargs)
 
 
+class InlineExecutor(Executor):
+    """Runs work handed to it at once, in the caller's thread.
+
+    The demo and the tests use it for the work after an ack, so it has finished when the HTTP
+    response comes back.
+    """
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed to the future, as a pool would
+            future.set_exception(error)
+        return future
+
+
 class NotInstalled(LookupError):
     pass
 
@@ -40,6 +58,8 @@ class Deps:
     clock: Callable[[], datetime] = system_clock
     client: WebClient | None = None
     installation_store: InstallationStore | None = None
+    # Where work after an ack runs: Slack calls that need not hold the response.
+    background: Executor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=32))
     _team_clients: dict[str, WebClient] = field(default_factory=dict)
 
     def now(self) -> datetime:

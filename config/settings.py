@@ -77,9 +77,10 @@ class Settings:
     slack_api_url: str | None = None
     port: int = 3000
     log_level: str = "INFO"
-    # Bolt acks first and runs the listener after; tests may ask for the listener to finish
-    # before the HTTP response so they can assert on its effects without waiting.
-    process_before_response: bool = False
+    # Listeners ack with what they decided, then Bolt returns the response; slow Slack calls
+    # (opening a form, redrawing a message) run after it as lazy listeners. This skips Bolt's
+    # 10 ms poll for the ack that the other mode has on every request.
+    process_before_response: bool = True
     token_verification: bool = True
     # Check-in prompt timing (working hours of the recipient).
     prompt_delay_minutes: int = 15
@@ -106,7 +107,7 @@ class Settings:
             slack_api_url=text("SLACK_API_URL"),
             port=_int(env, "PORT", 3000),
             log_level=(text("LOG_LEVEL") or "INFO").upper(),
-            process_before_response=_flag(env.get("RAPPORT_PROCESS_BEFORE_RESPONSE"), False),
+            process_before_response=_flag(env.get("RAPPORT_PROCESS_BEFORE_RESPONSE"), True),
             token_verification=_flag(env.get("RAPPORT_TOKEN_VERIFICATION"), True),
             prompt_delay_minutes=_int(env, "RAPPORT_PROMPT_DELAY_MINUTES", 15),
             prompt_reminder_hours=_int(env, "RAPPORT_PROMPT_REMINDER_HOURS", 4),

@@ -130,6 +130,10 @@ def clients_of_staff(session: Session, team_id: str, staff_id: int) -> list[Clie
     )
 
 
+def has_clients(session: Session, team_id: str) -> bool:
+    return session.scalar(select(Client.id).where(Client.team_id == team_id).limit(1)) is not None
+
+
 def count_clients(session: Session, team_id: str) -> int:
     return session.scalar(select(func.count()).select_from(Client).where(Client.team_id == team_id)) or 0
 

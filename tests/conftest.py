@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from bot import jobs
-from bot.deps import Deps
+from bot.deps import Deps, InlineExecutor
 from bot.web import create_wsgi_app
 from config.settings import Settings
 from fakeslack import FakeSlack
@@ -138,7 +138,7 @@ class Rapport:
 @pytest.fixture
 def rapport(fake: FakeSlack, db: Database, clock: Clock) -> Rapport:
     settings = make_settings(fake, db)
-    wsgi = create_wsgi_app(settings, db=db, clock=clock)
+    wsgi = create_wsgi_app(settings, db=db, clock=clock, listener_executor=InlineExecutor())
     transport = WSGITransport(wsgi)
     sender = SlackSender(
         signing_secret=SIGNING_SECRET,

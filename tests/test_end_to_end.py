@@ -41,17 +41,24 @@ def test_import_feeling_modal_touchpoint_prompt_and_click(rapport, db, tmp_path:
     assert "How did *Acme Corporation* feel after *quarterly review*?" in message["text"]
 
     # 5. One click on a face logs it and updates the message in place.
-    button = next(e for b in message["blocks"] if b.get("block_id") == "prompt_faces" for e in b["elements"]
-                  if e["action_id"] == "prompt_face_2")
-    rapport.slack.click(user=USER, action_id="prompt_face_2", value=button["value"], message=message,
-                        block_id="prompt_faces")
+    button = next(
+        e
+        for b in message["blocks"]
+        if b.get("block_id") == "prompt_faces"
+        for e in b["elements"]
+        if e["action_id"] == "prompt_face_2"
+    )
+    rapport.slack.click(
+        user=USER, action_id="prompt_face_2", value=button["value"], message=message, block_id="prompt_faces"
+    )
     [updated] = rapport.fake.messages(USER)
     assert updated["ts"] == message["ts"] and "🙁 Unhappy" in updated["text"]
 
     with db.session() as session:
         rows = session.execute(
             select(Client.name, CheckIn.score, CheckIn.expectation, CheckIn.source, CheckIn.touchpoint_id)
-            .join(Client, Client.id == CheckIn.client_id).order_by(CheckIn.id)
+            .join(Client, Client.id == CheckIn.client_id)
+            .order_by(CheckIn.id)
         ).all()
         prompt = session.scalars(select(Prompt)).one()
     assert [(r.name, r.score, r.expectation, r.source) for r in rows] == [

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from bot.deps import InlineExecutor
 from bot.web import create_wsgi_app
 from fakeslack.payloads import SlackSender, WSGITransport
 from tests.conftest import SIGNING_SECRET, make_settings
@@ -28,7 +29,7 @@ def test_install_stores_the_workspace_and_its_token_serves_it(fake, db, clock):
     settings = make_settings(
         fake, db, bot_token=None, client_id="1111.2222", client_secret="oauth-secret-xyz"
     )
-    wsgi = create_wsgi_app(settings, db=db, clock=clock)
+    wsgi = create_wsgi_app(settings, db=db, clock=clock, listener_executor=InlineExecutor())
     http = WSGITransport(wsgi)
 
     state, cookie = start_install(http)
@@ -59,7 +60,7 @@ def test_uninstall_forgets_the_token(fake, db, clock):
     settings = make_settings(
         fake, db, bot_token=None, client_id="1111.2222", client_secret="oauth-secret-xyz"
     )
-    wsgi = create_wsgi_app(settings, db=db, clock=clock)
+    wsgi = create_wsgi_app(settings, db=db, clock=clock, listener_executor=InlineExecutor())
     http = WSGITransport(wsgi)
     state, cookie = start_install(http)
     assert (

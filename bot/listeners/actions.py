@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.listeners.common import int_value, open_view, reply, update_message
+from bot.listeners.common import after_ack, int_value, open_view, reply, update_message
 from bot.messages import t
 from bot.services import checkins, prompts
 from bot.services.staff import ensure_staff
@@ -26,11 +26,10 @@ from storage.models import CheckIn, Staff
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.action(re.compile(r"^prompt_face_[1-5]$"))
+    @after_ack(app.action(re.compile(r"^prompt_face_[1-5]$")), deps)
     def prompt_face(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        ack()
         score = int_value(action, 1)
         if score is None:
             return
@@ -46,11 +45,10 @@ def register(app: App, deps: Deps) -> None:
             lambda facts, outcome: prompt_view.answered(facts, score, outcome.checkin_id or 0),
         )
 
-    @app.action("prompt_skip")
+    @after_ack(app.action("prompt_skip"), deps)
     def prompt_skip(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        ack()
         _settle_prompt(
             deps,
             client,
@@ -61,11 +59,10 @@ def register(app: App, deps: Deps) -> None:
             lambda facts, _outcome: prompt_view.skipped(facts),
         )
 
-    @app.action("prompt_snooze")
+    @after_ack(app.action("prompt_snooze"), deps)
     def prompt_snooze(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        ack()
         choice = str((action.get("selected_option") or {}).get("value") or "").partition(":")[2]
         _settle_prompt(
             deps,
@@ -77,11 +74,10 @@ def register(app: App, deps: Deps) -> None:
             lambda facts, outcome: prompt_view.snoozed(facts, outcome.until or deps.now()),
         )
 
-    @app.action("prompt_undo")
+    @after_ack(app.action("prompt_undo"), deps)
     def prompt_undo(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        ack()
         _settle_prompt(
             deps,
             client,
@@ -92,23 +88,20 @@ def register(app: App, deps: Deps) -> None:
             lambda facts, _outcome: prompt_view.question(facts),
         )
 
-    @app.action("prompt_details")
+    @after_ack(app.action("prompt_details"), deps)
     def prompt_details(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        ack()
         _open_prompt_modal(deps, client, body, context, int_value(action))
 
-    @app.action("home_prompt_answer")
+    @after_ack(app.action("home_prompt_answer"), deps)
     def home_prompt_answer(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        ack()
         _open_prompt_modal(deps, client, body, context, int_value(action))
 
-    @app.action("checkin_undo")
-    def checkin_undo(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
-        ack()
+    @after_ack(app.action("checkin_undo"), deps)
+    def checkin_undo(body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         checkin_id = int_value(action)
         team_id, user_id = context.team_id or "", context.user_id or ""
         with deps.db.session() as session:
@@ -121,11 +114,10 @@ def register(app: App, deps: Deps) -> None:
             )
         reply(body.get("response_url"), {"text": text}, replace_original=True)
 
-    @app.action("checkin_details")
+    @after_ack(app.action("checkin_details"), deps)
     def checkin_details(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        ack()
         checkin_id = int_value(action)
         team_id, user_id = context.team_id or "", context.user_id or ""
         with deps.db.session() as session:
@@ -150,9 +142,8 @@ def register(app: App, deps: Deps) -> None:
             view = feeling_view.modal(draft, ctx, locale=staff.locale)
         open_view(client, body.get("trigger_id"), view)
 
-    @app.action("home_log_feeling")
-    def home_log_feeling(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @after_ack(app.action("home_log_feeling"), deps)
+    def home_log_feeling(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         with deps.db.session() as session:
             locale = ensure_staff(session, context.team_id or "", context.user_id or "").locale
         open_view(
@@ -161,11 +152,10 @@ def register(app: App, deps: Deps) -> None:
             feeling_view.modal(checkins.Draft(), feeling_view.ModalContext(), locale=locale),
         )
 
-    @app.action("home_client_feeling")
+    @after_ack(app.action("home_client_feeling"), deps)
     def home_client_feeling(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        ack()
         team_id = context.team_id or ""
         client_id = int_value(action)
         with deps.db.session() as session:
@@ -175,9 +165,8 @@ def register(app: App, deps: Deps) -> None:
         ctx = feeling_view.ModalContext(response_url=body.get("response_url"))
         open_view(client, body.get("trigger_id"), feeling_view.modal(draft, ctx, locale=locale))
 
-    @app.action("home_log_touchpoint")
-    def home_log_touchpoint(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @after_ack(app.action("home_log_touchpoint"), deps)
+    def home_log_touchpoint(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         with deps.db.session() as session:
             locale = ensure_staff(session, context.team_id or "", context.user_id or "").locale
         open_view(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -10,7 +11,7 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.domain.matching import MatchKind
 from bot.domain.text import unescape_slack
-from bot.listeners.common import open_view, reply
+from bot.listeners.common import open_view, reply, run_logged
 from bot.messages import t
 from bot.services import checkins, clients, touchpoints
 from bot.services.staff import ensure_staff
@@ -23,8 +24,8 @@ from storage import queries
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.command("/feeling")
-    def feeling(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def feeling(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        """Log at once when everything is there; otherwise ack and leave the form to `open_form`."""
         team_id, user_id = context.team_id or "", context.user_id or ""
         text = unescape_slack(command.get("text") or "")
         with deps.db.session() as session:
@@ -40,20 +41,13 @@ def register(app: App, deps: Deps) -> None:
         if result.ready:
             ack(response_type="ephemeral", **confirmation)
             return
-        ack()
         problem = result.problem
         notice = t(problem.key, locale, **problem.values) if problem else None
-        view = feeling_view.modal(
-            result.draft,
-            feeling_view.ModalContext(response_url=command.get("response_url")),
-            notice=notice,
-            locale=locale,
-        )
-        if not open_view(client, command.get("trigger_id"), view):
-            reply(command.get("response_url"), {"text": t("feeling.no_trigger", locale, text=text or "—")})
+        ack()
+        pending = PendingForm("feeling", result.draft, notice, locale, text)
+        deps.background.submit(run_logged, open_form, pending, command, context.client)
 
-    @app.command("/rapport")
-    def rapport(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def rapport(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         team_id, user_id = context.team_id or "", context.user_id or ""
         text = unescape_slack(command.get("text") or "").strip()
         word, _, rest = text.partition(" ")
@@ -62,7 +56,9 @@ def register(app: App, deps: Deps) -> None:
         if word in ("", "help", "?"):
             ack(**help_view.help_message(None))
         elif word in ("touchpoint", "tp"):
-            _touchpoint(deps, ack, command, client, team_id, user_id, rest)
+            pending = _touchpoint(deps, ack, team_id, user_id, rest)
+            if pending is not None:
+                deps.background.submit(run_logged, open_form, pending, command, context.client)
         elif word == "client":
             ack(**_client_card(deps, team_id, user_id, rest))
         elif word == "clients":
@@ -70,10 +66,44 @@ def register(app: App, deps: Deps) -> None:
         else:
             ack(**help_view.help_message(None, unknown=word))
 
+    def open_form(pending: PendingForm, command: dict[str, Any], client: WebClient) -> None:
+        """After the ack: open the form the command asked for, pre-filled with what was typed."""
+        response_url = command.get("response_url")
+        if pending.kind == "feeling":
+            view = feeling_view.modal(
+                pending.draft,
+                feeling_view.ModalContext(response_url=response_url),
+                notice=pending.notice,
+                locale=pending.locale,
+            )
+        else:
+            view = touchpoint_view.modal(
+                pending.draft,
+                deps.now(),
+                notice=pending.notice,
+                response_url=response_url,
+                locale=pending.locale,
+            )
+        if not open_view(client, command.get("trigger_id"), view):
+            text = pending.text or "—"
+            reply(response_url, {"text": t("feeling.no_trigger", pending.locale, text=text)})
 
-def _touchpoint(
-    deps: Deps, ack: Ack, command: dict[str, Any], client: WebClient, team_id: str, user_id: str, text: str
-) -> None:
+    app.command("/feeling")(feeling)
+    app.command("/rapport")(rapport)
+
+
+@dataclass(frozen=True)
+class PendingForm:
+    """A form to open after the ack, and what to pre-fill it with."""
+
+    kind: str
+    draft: Any
+    notice: str | None
+    locale: str | None
+    text: str
+
+
+def _touchpoint(deps: Deps, ack: Ack, team_id: str, user_id: str, text: str) -> PendingForm | None:
     now = deps.now()
     with deps.db.session() as session:
         staff = ensure_staff(session, team_id, user_id)
@@ -101,14 +131,10 @@ def _touchpoint(
             )
     if problem is None and draft.client_id is not None:
         ack(response_type="ephemeral", text=message)
-        return
+        return None
     ack()
     notice = t(problem.key, locale, **problem.values) if problem else None
-    view = touchpoint_view.modal(
-        draft, now, notice=notice, response_url=command.get("response_url"), locale=locale
-    )
-    if not open_view(client, command.get("trigger_id"), view):
-        reply(command.get("response_url"), {"text": t("feeling.no_trigger", locale, text=text or "—")})
+    return PendingForm("touchpoint", draft, notice, locale, text)
 
 
 def _client_card(deps: Deps, team_id: str, user_id: str, query: str) -> dict[str, Any]:

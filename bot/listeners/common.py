@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
@@ -15,6 +18,51 @@ from bot.services.staff import ensure_staff, needs_profile, refresh_profile
 from bot.views import home as home_view
 
 log = logging.getLogger(__name__)
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+# What a handler run after the ack may ask for, by parameter name, as Bolt would give it.
+AFTER_ACK_ARGS = ("body", "action", "event", "payload", "client", "context")
+
+
+def run_logged(work: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Work after the ack has no Bolt error handler around it: log its failure with the traceback."""
+    try:
+        work(*args, **kwargs)
+    except Exception:
+        log.exception("work after the ack failed in %s", getattr(work, "__name__", work))
+
+
+def after_ack(listen: Callable[..., Any], deps: Deps) -> Callable[[Handler], Handler]:
+    """Ack at once with nothing, then run the handler on the background pool.
+
+    For buttons and events whose answer is a Slack call (redraw a message, open a form, publish
+    the Home tab): Slack gets its ack in milliseconds whatever the Web API's latency. (Bolt's lazy
+    listeners do the same but copy and re-parse the whole request for each one.)
+    """
+
+    def register(handler: Handler) -> Handler:
+        wanted = [name for name in inspect.signature(handler).parameters if name in AFTER_ACK_ARGS]
+
+        def listener(
+            ack: Ack, body: Any, action: Any, event: Any, payload: Any, client: WebClient, context: Any
+        ) -> None:
+            ack()
+            given = {
+                "body": body,
+                "action": action,
+                "event": event,
+                "payload": payload,
+                "client": client,
+                "context": context,
+            }
+            deps.background.submit(run_logged, handler, **{name: given[name] for name in wanted})
+
+        listener.__name__ = handler.__name__
+        listen(listener)
+        return handler
+
+    return register
 
 
 def publish_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> None:

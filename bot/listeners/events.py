@@ -11,7 +11,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.listeners.common import publish_home
+from bot.listeners.common import after_ack, publish_home
 from bot.services.staff import apply_profile
 from storage import queries
 
@@ -36,7 +36,7 @@ def register(app: App, deps: Deps) -> None:
                 return BoltResponse(status=200, body="")
         return next()
 
-    @app.event("app_home_opened")
+    @after_ack(app.event("app_home_opened"), deps)
     def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") != "home":
             return

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.domain.text import truncate
-from bot.listeners.common import open_view
+from bot.listeners.common import after_ack, open_view
 from bot.services.staff import ensure_staff
 from bot.services.touchpoints import TouchpointDraft
 from bot.views import touchpoint as touchpoint_view
@@ -18,9 +18,8 @@ SHORTCUT = "log_touchpoint"
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.shortcut(SHORTCUT)
-    def log_touchpoint(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @after_ack(app.shortcut(SHORTCUT), deps)
+    def log_touchpoint(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         message = body.get("message") or {}
         first_line = (message.get("text") or "").strip().splitlines()[:1]
         title = truncate(first_line[0], 120) if first_line else ""

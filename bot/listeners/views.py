@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.listeners.common import publish_home, reply, update_message
+from bot.listeners.common import publish_home, reply, run_logged, update_message
 from bot.messages import t
 from bot.services import checkins, prompts, touchpoints
 from bot.services.staff import ensure_staff
@@ -20,8 +21,7 @@ from storage import queries
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.view(feeling_view.CALLBACK)
-    def feeling_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def feeling_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         team_id, user_id = context.team_id or "", context.user_id or ""
         ctx = feeling_view.context_of(view.get("private_metadata"))
         now = deps.now()
@@ -56,22 +56,18 @@ def register(app: App, deps: Deps) -> None:
             else:
                 checkin = checkins.log(session, team_id, staff, draft, source="modal", now=now)
                 name = checkin.client.name
-        ack()
         if prompt_payload and target[0] and target[1]:
-            update_message(
-                client, {"container": {"channel_id": target[0], "message_ts": target[1]}}, prompt_payload
-            )
-            if not ctx.channel:
-                publish_home(deps, client, team_id, user_id)
+            after = AfterSubmit(update=(target[0], target[1], prompt_payload), home=not ctx.channel)
         elif ctx.response_url and draft.score is not None:
             key = "feeling.amended" if ctx.checkin_id else "feeling.logged"
             text = t(key, locale, face=face_label(draft.score), client=mrkdwn_escape(name))
-            reply(ctx.response_url, {"text": text}, replace_original=bool(ctx.checkin_id))
+            after = AfterSubmit(reply=(ctx.response_url, {"text": text}, bool(ctx.checkin_id)))
         else:
-            publish_home(deps, client, team_id, user_id)
+            after = AfterSubmit(home=True)
+        ack()
+        deps.background.submit(run_logged, confirm, after, context.client, team_id, user_id)
 
-    @app.view(touchpoint_view.CALLBACK)
-    def touchpoint_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def touchpoint_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         team_id, user_id = context.team_id or "", context.user_id or ""
         meta = feeling_view.read_metadata(view.get("private_metadata"))
         now = deps.now()
@@ -113,7 +109,30 @@ def register(app: App, deps: Deps) -> None:
                 when=when,
             )
         ack()
-        if meta.get("r"):
-            reply(meta["r"], {"text": text})
-        else:
+        after = (
+            AfterSubmit(reply=(meta["r"], {"text": text}, False)) if meta.get("r") else AfterSubmit(home=True)
+        )
+        deps.background.submit(run_logged, confirm, after, context.client, team_id, user_id)
+
+    def confirm(after: AfterSubmit, client: WebClient, team_id: str, user_id: str) -> None:
+        """After the form closed: redraw the prompt DM, answer in the channel, or refresh Home."""
+        if after.update is not None:
+            channel, ts, payload = after.update
+            update_message(client, {"container": {"channel_id": channel, "message_ts": ts}}, payload)
+        if after.reply is not None:
+            url, payload, replace = after.reply
+            reply(url, payload, replace_original=replace)
+        if after.home:
             publish_home(deps, client, team_id, user_id)
+
+    app.view(feeling_view.CALLBACK)(feeling_submitted)
+    app.view(touchpoint_view.CALLBACK)(touchpoint_submitted)
+
+
+@dataclass(frozen=True)
+class AfterSubmit:
+    """What to tell the person once the form has closed."""
+
+    update: tuple[str, str, dict[str, Any]] | None = None
+    reply: tuple[str, dict[str, Any], bool] | None = None
+    home: bool = False

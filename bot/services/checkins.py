@@ -93,7 +93,7 @@ def interpret(session: Session, team_id: str, text: str) -> Interpretation:
         elif match.kind == MatchKind.AMBIGUOUS:
             names = ", ".join(c.name for c in match.candidates[:5])
             problem = Problem("feeling.problem.ambiguous", {"query": query, "names": names})
-        elif queries.count_clients(session, team_id) == 0:
+        elif not queries.has_clients(session, team_id):
             problem = Problem("feeling.problem.no_clients")
         else:
             problem = Problem("feeling.problem.unknown_client", {"query": query})

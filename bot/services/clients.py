@@ -8,12 +8,14 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.domain.feelings import Trend, average, trend, weekly_averages
-from bot.domain.matching import NO_MATCH, Candidate, Match, choose
+from bot.domain.matching import MAX_CANDIDATES, NO_MATCH, Candidate, Match, choose
 from bot.domain.text import normalize
 from storage import queries
 from storage.models import CheckIn, Client, Staff, Touchpoint
 
-OPTION_LIMIT = 100  # Slack's cap on options in one external select answer
+OPTION_LIMIT = 100
+# Enough rows to name the candidates of an ambiguous match; one client or several is all that counts.
+RESOLVE_LIMIT = 2 * MAX_CANDIDATES  # Slack's cap on options in one external select answer
 
 
 def resolve(session: Session, team_id: str, query: str) -> Match:
@@ -23,7 +25,7 @@ def resolve(session: Session, team_id: str, query: str) -> Match:
     # Exact names and aliases first (an index lookup, and never lost behind a LIMIT), then names
     # with a word starting with the query: the only other rows `choose` can pick.
     rows = queries.clients_by_key(session, team_id, key) or queries.clients_by_word_start(
-        session, team_id, key
+        session, team_id, key, RESOLVE_LIMIT
     )
     keys: dict[int, list[str]] = {}
     names: dict[int, str] = {}

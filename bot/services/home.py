@@ -56,4 +56,4 @@ def build(session: Session, team_id: str, staff: Staff, now: datetime, weeks: in
         HomePrompt(p.id, p.client.name, p.touchpoint.title, p.touchpoint.happened_at)
         for p in queries.pending_prompts(session, team_id, staff.id)
     ]
-    return HomeData(rows, pending, staff.tz, staff.locale, queries.count_clients(session, team_id) > 0)
+    return HomeData(rows, pending, staff.tz, staff.locale, queries.has_clients(session, team_id))

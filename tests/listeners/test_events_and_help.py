@@ -54,11 +54,14 @@ def test_a_retried_event_is_processed_once(rapport, db):
 
 
 def test_a_retry_reaching_another_process_is_still_processed_once(rapport, fake, db, clock):
+    from bot.deps import InlineExecutor
     from bot.web import create_wsgi_app
     from fakeslack.payloads import SlackSender, WSGITransport
     from tests.conftest import SIGNING_SECRET, make_settings
 
-    second = create_wsgi_app(make_settings(fake, db), db=type(db)(db.url), clock=clock)
+    second = create_wsgi_app(
+        make_settings(fake, db), db=type(db)(db.url), clock=clock, listener_executor=InlineExecutor()
+    )
     other = SlackSender(signing_secret=SIGNING_SECRET, transport=WSGITransport(second), team_id="T0001")
     event = {"type": "app_home_opened", "user": USER, "channel": "D0LEAD", "tab": "home"}
     rapport.slack.event(event, event_id="Ev0000TWICE")

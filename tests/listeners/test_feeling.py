@@ -187,3 +187,28 @@ def test_another_workspaces_clients_are_invisible(rapport, db):
     assert checkins(db) == []
     warning = rapport.fake.calls_to("views.open")[0].args["view"]["blocks"][0]["text"]["text"]
     assert "no clients" in warning.lower()
+
+
+def test_the_ack_does_not_wait_for_a_slow_slack(fake, db, clock):
+    import time
+
+    from bot.web import create_wsgi_app
+    from fakeslack.payloads import SlackSender, WSGITransport
+    from tests.conftest import SIGNING_SECRET, make_settings
+
+    add_client(db, "Acme")
+    wsgi = create_wsgi_app(make_settings(fake, db), db=db, clock=clock)  # the production thread pool
+    sender = SlackSender(
+        signing_secret=SIGNING_SECRET,
+        transport=WSGITransport(wsgi),
+        team_id="T0001",
+        response_url_for=fake.response_url,
+        trigger_id_for=fake.issue_trigger_id,
+    )
+    fake.inject("views.open", delay=1.5)
+    started = time.monotonic()
+    response = sender.command("/feeling", "acme", user=USER)
+    assert response.status == 200 and time.monotonic() - started < 1.0
+    assert not fake.calls_to("views.open")
+    [call] = fake.wait_for("views.open", timeout=5)
+    assert call.args["view"]["callback_id"] == "feeling_modal"
