@@ -49,6 +49,10 @@ class Match:
             return self.candidates[0].client_id
         return None
 
+    def names(self, limit: int = 5) -> str:
+        """The first candidates' names, for "could be Acme Corp, Acme Labs"."""
+        return ", ".join(candidate.name for candidate in self.candidates[:limit])
+
 
 NO_MATCH = Match(MatchKind.NONE, ())
 

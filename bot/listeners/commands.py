@@ -146,7 +146,7 @@ def _client_card(deps: Deps, team_id: str, user_id: str, query: str) -> dict[str
         match = clients.resolve(session, team_id, query)
         if match.client_id is None:
             if match.kind == MatchKind.AMBIGUOUS:
-                names = ", ".join(c.name for c in match.candidates[:5])
+                names = match.names()
                 return {
                     "response_type": "ephemeral",
                     "text": t("card.ambiguous", locale, query=query, names=names),

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.domain.feelings import SCORE_MAX, SCORE_MIN, Expectation
-from bot.domain.matching import Match, MatchKind
+from bot.domain.matching import MatchKind
 from bot.domain.text import NOTE_MAX, parse_feeling, split_client_and_rest
 from bot.services import clients
 from storage import queries
@@ -62,19 +62,11 @@ def interpret(session: Session, team_id: str, text: str) -> Interpretation:
     note = parsed.note
     problem: Problem | None = None
 
-    resolved: dict[str, Match] = {}
-
-    def resolve(phrase: str) -> Match:  # the split's winner is looked up again below
-        if phrase not in resolved:
-            resolved[phrase] = clients.resolve(session, team_id, phrase)
-        return resolved[phrase]
+    resolve = clients.Resolver(session, team_id)
 
     if parsed.score is None and parsed.bad_score is None:
         # "/feeling acme great kickoff": the longest run of leading words naming a client.
-        def names_client(phrase: str) -> bool:
-            return resolve(phrase).kind in (MatchKind.EXACT, MatchKind.UNIQUE)
-
-        query, rest = split_client_and_rest(parsed.words, names_client)
+        query, rest = split_client_and_rest(parsed.words, resolve.names_one)
         if query:
             note = rest
         else:
@@ -91,7 +83,7 @@ def interpret(session: Session, team_id: str, text: str) -> Interpretation:
         if match.client_id is not None:
             client_id, client_name = match.client_id, match.candidates[0].name
         elif match.kind == MatchKind.AMBIGUOUS:
-            names = ", ".join(c.name for c in match.candidates[:5])
+            names = match.names()
             problem = Problem("feeling.problem.ambiguous", {"query": query, "names": names})
         elif not queries.has_clients(session, team_id):
             problem = Problem("feeling.problem.no_clients")

@@ -13,9 +13,9 @@ from bot.domain.text import normalize
 from storage import queries
 from storage.models import CheckIn, Client, Staff, Touchpoint
 
-OPTION_LIMIT = 100
+OPTION_LIMIT = 100  # Slack's cap on options in one external select answer
 # Enough rows to name the candidates of an ambiguous match; one client or several is all that counts.
-RESOLVE_LIMIT = 2 * MAX_CANDIDATES  # Slack's cap on options in one external select answer
+RESOLVE_LIMIT = 2 * MAX_CANDIDATES
 
 
 def resolve(session: Session, team_id: str, query: str) -> Match:
@@ -34,6 +34,26 @@ def resolve(session: Session, team_id: str, query: str) -> Match:
         keys.setdefault(client_id, []).append(row_key)
     candidates = [Candidate(client_id=cid, name=names[cid], keys=tuple(k)) for cid, k in keys.items()]
     return choose(query, candidates)
+
+
+class Resolver:
+    """Resolves typed phrases for one command, each phrase once.
+
+    Splitting "acme great kickoff" into client and rest tries several leading phrases, and the
+    winner is needed again afterwards.
+    """
+
+    def __init__(self, session: Session, team_id: str) -> None:
+        self.session, self.team_id = session, team_id
+        self._seen: dict[str, Match] = {}
+
+    def __call__(self, phrase: str) -> Match:
+        if phrase not in self._seen:
+            self._seen[phrase] = resolve(self.session, self.team_id, phrase)
+        return self._seen[phrase]
+
+    def names_one(self, phrase: str) -> bool:
+        return self(phrase).client_id is not None
 
 
 def options(session: Session, team_id: str, query: str) -> list[tuple[int, str]]:

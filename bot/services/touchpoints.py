@@ -35,10 +35,8 @@ def interpret(session: Session, team_id: str, text: str) -> tuple[TouchpointDraf
     if not words:
         return TouchpointDraft(), None
 
-    def names_client(phrase: str) -> bool:
-        return clients.resolve(session, team_id, phrase).kind in (MatchKind.EXACT, MatchKind.UNIQUE)
-
-    query, rest = split_client_and_rest(words, names_client)
+    resolve = clients.Resolver(session, team_id)
+    query, rest = split_client_and_rest(words, resolve.names_one)
     rest_words = rest.split()
     kind = "meeting"
     if rest_words:
@@ -46,16 +44,16 @@ def interpret(session: Session, team_id: str, text: str) -> tuple[TouchpointDraf
         kind = KIND_WORDS.get(first, first if first in KINDS else "meeting")
     title = rest[:TITLE_MAX]
     if not query:
-        match = clients.resolve(session, team_id, words[0])
+        match = resolve(words[0])
         if match.kind == MatchKind.AMBIGUOUS:
-            names = ", ".join(c.name for c in match.candidates[:5])
+            names = match.names()
             return TouchpointDraft(kind=kind, title=" ".join(words[1:])), Problem(
                 "touchpoint.problem.ambiguous", {"query": words[0], "names": names}
             )
         return TouchpointDraft(kind=kind, title=" ".join(words[1:])[:TITLE_MAX]), Problem(
             "touchpoint.problem.unknown_client", {"query": words[0]}
         )
-    match = clients.resolve(session, team_id, query)
+    match = resolve(query)
     draft = TouchpointDraft(
         client_id=match.client_id, client_name=match.candidates[0].name, kind=kind, title=title
     )
