@@ -14,7 +14,7 @@ from bot.domain.text import unescape_slack
 from bot.listeners.common import open_view, reply, run_logged
 from bot.messages import t
 from bot.services import checkins, clients, touchpoints
-from bot.services.staff import ensure_staff
+from bot.services.staff import ensure_staff, staff_ref
 from bot.views import client_card
 from bot.views import feeling as feeling_view
 from bot.views import help as help_view
@@ -28,17 +28,17 @@ def register(app: App, deps: Deps) -> None:
         """Log at once when everything is there; otherwise ack and leave the form to `open_form`."""
         team_id, user_id = context.team_id or "", context.user_id or ""
         text = unescape_slack(command.get("text") or "")
+        confirmation: dict[str, Any] | None = None
         with deps.db.session() as session:
-            staff = ensure_staff(session, team_id, user_id)
+            staff = staff_ref(session, team_id, user_id)
             locale = staff.locale
             result = checkins.interpret(session, team_id, text)
-            if result.ready:
-                checkin = checkins.log(
-                    session, team_id, staff, result.draft, source="command", now=deps.now()
-                )
-                name = result.draft.client_name or ""
-                confirmation = feeling_view.logged(name, checkin.score, checkin.id, checkin.note, locale)
-        if result.ready:
+            draft = result.draft
+            if result.ready and draft.score is not None:
+                checkin_id = checkins.log(session, team_id, staff.id, draft, source="command", now=deps.now())
+                name = draft.client_name or ""
+                confirmation = feeling_view.logged(name, draft.score, checkin_id, draft.note or None, locale)
+        if confirmation is not None:
             ack(response_type="ephemeral", **confirmation)
             return
         problem = result.problem

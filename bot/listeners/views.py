@@ -29,7 +29,8 @@ def register(app: App, deps: Deps) -> None:
             staff = ensure_staff(session, team_id, user_id)
             locale = staff.locale
             draft, errors = feeling_view.read(view["state"]["values"], locale)
-            if draft.client_id is not None and queries.client(session, team_id, draft.client_id) is None:
+            chosen = None if draft.client_id is None else queries.client(session, team_id, draft.client_id)
+            if draft.client_id is not None and chosen is None:
                 errors["client"] = t("modal.feeling.error.gone", locale)
             if errors:
                 ack(response_action="errors", errors=errors)
@@ -54,8 +55,8 @@ def register(app: App, deps: Deps) -> None:
                 amended = checkins.amend(session, team_id, staff, ctx.checkin_id, draft)
                 name = amended.client.name if amended else ""
             else:
-                checkin = checkins.log(session, team_id, staff, draft, source="modal", now=now)
-                name = checkin.client.name
+                checkins.log(session, team_id, staff.id, draft, source="modal", now=now)
+                name = chosen.name if chosen is not None else ""
         if prompt_payload and target[0] and target[1]:
             after = AfterSubmit(update=(target[0], target[1], prompt_payload), home=not ctx.channel)
         elif ctx.response_url and draft.score is not None:

@@ -106,33 +106,36 @@ def _mention_text(mention: str) -> str:
 def log(
     session: Session,
     team_id: str,
-    staff: Staff,
+    staff_id: int,
     draft: Draft,
     *,
     source: str,
     now: datetime,
-) -> CheckIn:
-    """Store a complete draft. Raises ValueError for anything the caller should have checked."""
-    if draft.client_id is None or queries.client(session, team_id, draft.client_id) is None:
-        raise ValueError("unknown client")
+) -> int:
+    """Store a complete draft; the new check-in's id. ValueError for what the caller should have checked."""
     if draft.score is None or not SCORE_MIN <= draft.score <= SCORE_MAX:
         raise ValueError("score must be 1..5")
     expectation = Expectation(draft.expectation).value if draft.expectation else None
-    checkin = CheckIn(
-        team_id=team_id,
-        client_id=draft.client_id,
-        staff_id=staff.id,
-        touchpoint_id=draft.touchpoint_id,
-        score=draft.score,
-        expectation=expectation,
-        note=draft.note or None,
-        tags=list(draft.tags),
-        source=source,
-        created_at=now,
+    checkin_id = (
+        queries.insert_checkin(
+            session,
+            team_id,
+            draft.client_id,
+            staff_id=staff_id,
+            touchpoint_id=draft.touchpoint_id,
+            score=draft.score,
+            expectation=expectation,
+            note=draft.note or None,
+            tags=list(draft.tags),
+            source=source,
+            created_at=now,
+        )
+        if draft.client_id is not None
+        else None
     )
-    session.add(checkin)
-    session.flush()
-    return checkin
+    if checkin_id is None:
+        raise ValueError("unknown client")
+    return checkin_id
 
 
 def undo(session: Session, team_id: str, staff: Staff, checkin_id: int) -> CheckIn | None:

@@ -135,11 +135,11 @@ def answer(
         return Outcome(prompt, changed=False)
     session.refresh(prompt)
     draft = replace(draft, client_id=prompt.client_id, touchpoint_id=prompt.touchpoint_id)
-    checkin = checkins.log(session, team_id, staff, draft, source="prompt", now=now)
-    prompt.checkin_id = checkin.id
+    checkin_id = checkins.log(session, team_id, staff.id, draft, source="prompt", now=now)
+    prompt.checkin_id = checkin_id
     queries.cancel_outbox(session, team_id, "prompt", prompt.id, ASKING)
     session.flush()
-    return Outcome(prompt, changed=True, checkin_id=checkin.id)
+    return Outcome(prompt, changed=True, checkin_id=checkin_id)
 
 
 def skip(session: Session, team_id: str, staff: Staff, prompt_id: int, now: datetime) -> Outcome | None:

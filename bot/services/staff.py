@@ -30,6 +30,15 @@ def ensure_staff(session: Session, team_id: str, user_id: str) -> Staff:
     return staff
 
 
+def staff_ref(session: Session, team_id: str, user_id: str) -> queries.StaffRef:
+    """Id and locale of the Slack user's staff row (created on first use): all a command needs."""
+    found = queries.staff_ref(session, team_id, user_id)
+    if found is None:
+        staff = ensure_staff(session, team_id, user_id)
+        found = queries.StaffRef(staff.id, staff.locale)
+    return found
+
+
 def working_hours(staff: Staff) -> WorkingHours:
     try:
         return WorkingHours.parse(staff.work_days, staff.work_start, staff.work_end)
