@@ -51,15 +51,24 @@ class Database:
         self.url = normalize_url(url)
         self.engine = engine or make_engine(self.url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        # Each statement its own transaction: for work whose only write is one self-checking statement.
+        self.autocommit_sessionmaker = sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back if it raises."""
-        session = self.sessionmaker()
+    def session(self, *, autocommit: bool = False) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back if it raises.
+
+        With `autocommit`, every statement commits on its own. A slash command whose one write is
+        a single statement uses it: on SQLite the write lock is then taken and released inside that
+        statement, never held while the thread waits for its turn to run Python code again.
+        """
+        session = (self.autocommit_sessionmaker if autocommit else self.sessionmaker)()
         try:
             yield session
             session.commit()

@@ -28,17 +28,17 @@ def register(app: App, deps: Deps) -> None:
         """Log at once when everything is there; otherwise ack and leave the form to `open_form`."""
         team_id, user_id = context.team_id or "", context.user_id or ""
         text = unescape_slack(command.get("text") or "")
-        confirmation: dict[str, Any] | None = None
-        with deps.db.session() as session:
+        checkin_id: int | None = None
+        with deps.db.session(autocommit=True) as session:  # one write, in one statement
             staff = staff_ref(session, team_id, user_id)
             locale = staff.locale
             result = checkins.interpret(session, team_id, text)
             draft = result.draft
-            if result.ready and draft.score is not None:
+            if result.ready:
                 checkin_id = checkins.log(session, team_id, staff.id, draft, source="command", now=deps.now())
-                name = draft.client_name or ""
-                confirmation = feeling_view.logged(name, draft.score, checkin_id, draft.note or None, locale)
-        if confirmation is not None:
+        if checkin_id is not None and draft.score is not None:
+            name = draft.client_name or ""
+            confirmation = feeling_view.logged(name, draft.score, checkin_id, draft.note, locale)
             ack(response_type="ephemeral", **confirmation)
             return
         problem = result.problem

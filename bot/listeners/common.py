@@ -10,12 +10,14 @@ from typing import Any, TypeVar
 from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 from slack_sdk.webhook import WebhookClient
 
 from bot.deps import Deps
 from bot.services import home as home_service
 from bot.services.staff import ensure_staff, needs_profile, refresh_profile
 from bot.views import home as home_view
+from bot.views.common import view_json
 
 log = logging.getLogger(__name__)
 
@@ -106,11 +108,12 @@ def update_message(client: WebClient, body: dict[str, Any], payload: dict[str, A
         log.warning("chat.update failed: %s", error.response.get("error"))
 
 
-def open_view(client: WebClient, trigger_id: str | None, view: Any) -> bool:
+def open_view(client: WebClient, trigger_id: str | None, view: View | dict[str, Any]) -> bool:
     if not trigger_id:
         return False
     try:
-        client.views_open(trigger_id=trigger_id, view=view)
+        # As JSON from `view_json` (validated, static parts cached), not slack_sdk's own to_dict().
+        client.views_open(trigger_id=trigger_id, view=view_json(view) if isinstance(view, View) else view)
         return True
     except SlackApiError as error:
         log.warning("views.open failed: %s", error.response.get("error"))
