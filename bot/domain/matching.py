@@ -57,7 +57,7 @@ class Match:
 NO_MATCH = Match(MatchKind.NONE, ())
 
 
-def _starts_at_a_word(key: str, query: str) -> bool:
+def starts_at_a_word(key: str, query: str) -> bool:
     """The key, or the key from any of its words on, starts with the query."""
     # Keys are normalized: words joined by single spaces, so "a word starts with the query" is this.
     return key.startswith(query) or f" {query}" in key
@@ -95,7 +95,7 @@ def choose(query: str, candidates: Sequence[Candidate]) -> Match:
     if exact:
         return _result(exact, MatchKind.EXACT)
     partial = _distinct(
-        candidate for candidate in candidates if any(_starts_at_a_word(key, wanted) for key in candidate.keys)
+        candidate for candidate in candidates if any(starts_at_a_word(key, wanted) for key in candidate.keys)
     )
     if partial:
         return _result(partial, MatchKind.UNIQUE)

@@ -65,7 +65,10 @@ def interpret(session: Session, team_id: str, text: str) -> Interpretation:
     resolve = clients.Resolver(session, team_id)
 
     if parsed.score is None and parsed.bad_score is None:
-        # "/feeling acme great kickoff": the longest run of leading words naming a client.
+        # "/feeling acme great kickoff": the longest run of leading words naming a client. Every
+        # run starts with the first word, so one query fetches what any of them can match.
+        if len(parsed.words) > 1:
+            resolve.pool(parsed.words[0])
         query, rest = split_client_and_rest(parsed.words, resolve.names_one)
         if query:
             note = rest

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.domain.feelings import Trend, average, trend, weekly_averages
-from bot.domain.matching import MAX_CANDIDATES, NO_MATCH, Candidate, Match, choose
+from bot.domain.matching import MAX_CANDIDATES, NO_MATCH, Candidate, Match, choose, starts_at_a_word
 from bot.domain.text import normalize
 from storage import queries
 from storage.models import CheckIn, Client, Staff, Touchpoint
@@ -27,6 +27,10 @@ def resolve(session: Session, team_id: str, query: str) -> Match:
     rows = queries.clients_by_key(session, team_id, key) or queries.clients_by_word_start(
         session, team_id, key, RESOLVE_LIMIT
     )
+    return _choose(query, rows)
+
+
+def _choose(query: str, rows: list[tuple[int, str, str]]) -> Match:
     keys: dict[int, list[str]] = {}
     names: dict[int, str] = {}
     for client_id, name, row_key in rows:
@@ -36,24 +40,54 @@ def resolve(session: Session, team_id: str, query: str) -> Match:
     return choose(query, candidates)
 
 
+# Rows fetched at once for all the phrases that start with one word; more, and each phrase is looked up.
+POOL_LIMIT = OPTION_LIMIT
+
+
 class Resolver:
     """Resolves typed phrases for one command, each phrase once.
 
     Splitting "acme great kickoff" into client and rest tries several leading phrases, and the
-    winner is needed again afterwards.
+    winner is needed again afterwards. `pool(first_word)` fetches, in one query, every name and
+    alias a phrase starting with that word could match; those phrases are then decided from it.
     """
 
     def __init__(self, session: Session, team_id: str) -> None:
         self.session, self.team_id = session, team_id
         self._seen: dict[str, Match] = {}
+        self._pools: dict[str, list[tuple[int, str, str]] | None] = {}
 
     def __call__(self, phrase: str) -> Match:
         if phrase not in self._seen:
-            self._seen[phrase] = resolve(self.session, self.team_id, phrase)
+            found = self._from_pool(phrase)
+            self._seen[phrase] = found if found is not None else resolve(self.session, self.team_id, phrase)
         return self._seen[phrase]
 
     def names_one(self, phrase: str) -> bool:
         return self(phrase).client_id is not None
+
+    def pool(self, first_word: str) -> None:
+        key = normalize(first_word)
+        if key and key not in self._pools:
+            rows = queries.clients_by_word_start(self.session, self.team_id, key, POOL_LIMIT + 1)
+            self._pools[key] = rows if len(rows) <= POOL_LIMIT else None  # None: too many to hold
+
+    def _from_pool(self, phrase: str) -> Match | None:
+        """What `resolve` would answer, from a pool that holds every row it could return; else None."""
+        wanted = normalize(phrase)
+        for pool_key, rows in self._pools.items():
+            # Every key that equals `wanted`, starts with it or has a word starting with it, also
+            # starts with, or has a word starting with, any prefix of it: it is in that prefix's pool.
+            if rows is None or not wanted.startswith(pool_key):
+                continue
+            exact = [row for row in rows if row[2] == wanted]
+            if exact:
+                return _choose(phrase, exact)
+            partial = [row for row in rows if starts_at_a_word(row[2], wanted)]
+            if len(partial) > RESOLVE_LIMIT:
+                return None  # the database picks which ones to show; let it
+            return _choose(phrase, partial)
+        return None
 
 
 def options(session: Session, team_id: str, query: str) -> list[tuple[int, str]]:
