@@ -51,10 +51,7 @@ class Database:
         self.url = normalize_url(url)
         self.engine = engine or make_engine(self.url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
-        # Each statement its own transaction: for work whose only write is one self-checking statement.
-        self.autocommit_sessionmaker = sessionmaker(
-            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
-        )
+        self._autocommit = sessionmaker(self._autocommit_engine(engine), expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -68,7 +65,7 @@ class Database:
         a single statement uses it: on SQLite the write lock is then taken and released inside that
         statement, never held while the thread waits for its turn to run Python code again.
         """
-        session = (self.autocommit_sessionmaker if autocommit else self.sessionmaker)()
+        session = (self._autocommit if autocommit else self.sessionmaker)()
         try:
             yield session
             session.commit()
@@ -78,6 +75,15 @@ class Database:
         finally:
             session.close()
 
+    def _autocommit_engine(self, given: Engine | None) -> Engine:
+        # An engine of its own: switching a pooled connection in and out of autocommit costs more
+        # than the statements a slash command runs (two PRAGMAs on SQLite, a round trip on PostgreSQL).
+        # A database only one engine can reach (given, or in memory) shares that engine's connections.
+        if given is not None or self.url in ("sqlite://", "sqlite:///:memory:"):
+            return self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        pool = {} if self.is_sqlite else {"pool_size": 5, "max_overflow": 5}
+        return make_engine(self.url, isolation_level="AUTOCOMMIT", **pool)
+
     def upgrade(self) -> None:
         """Bring the schema to the newest Alembic revision."""
         from alembic import command
@@ -86,6 +92,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self._autocommit.kw["bind"].dispose()
 
 
 def alembic_config(url: str) -> Any:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -76,10 +76,10 @@ _KEY: Any = bindparam("key")
 
 # The statements every slash command runs are built once, on the tables rather than the mapped
 # classes: plain Core rows skip the ORM's per-call work (a third of a command's database time).
-_clients = Client.__table__
-_aliases = ClientAlias.__table__
-_staff = Staff.__table__
-_checkins = CheckIn.__table__
+_clients = cast(Table, Client.__table__)
+_aliases = cast(Table, ClientAlias.__table__)
+_staff = cast(Table, Staff.__table__)
+_checkins = cast(Table, CheckIn.__table__)
 
 # Built once: constructing a statement costs more than running it on a thousand clients.
 _CLIENTS_BY_KEY = (
