@@ -86,7 +86,8 @@ def register(app: App, deps: Deps) -> None:
             )
         if not open_view(client, command.get("trigger_id"), view):
             text = pending.text or "—"
-            reply(response_url, {"text": t("feeling.no_trigger", pending.locale, text=text)})
+            key = "feeling.no_trigger" if pending.kind == "feeling" else "touchpoint.no_trigger"
+            reply(response_url, {"text": t(key, pending.locale, text=text)})
 
     app.command("/feeling")(feeling)
     app.command("/rapport")(rapport)

@@ -56,6 +56,10 @@ MESSAGES: dict[str, str] = {
         "I couldn't open the form (Slack only allows it for 3 seconds). Your text was: {text}\n"
         "Try `/feeling` again, e.g. `/feeling acme 4 good kickoff`."
     ),
+    "touchpoint.no_trigger": (
+        "I couldn't open the form (Slack only allows it for 3 seconds). Your text was: {text}\n"
+        "Try `/rapport touchpoint` again, e.g. `/rapport touchpoint acme call with Jan`."
+    ),
     # the modal
     "modal.feeling.title": "Log a feeling",
     "modal.feeling.submit": "Log it",

@@ -212,3 +212,17 @@ def test_the_ack_does_not_wait_for_a_slow_slack(fake, db, clock):
     assert not fake.calls_to("views.open")
     [call] = fake.wait_for("views.open", timeout=5)
     assert call.args["view"]["callback_id"] == "feeling_modal"
+
+
+def test_when_the_form_cannot_open_the_reply_keeps_the_text_and_names_the_right_command(rapport, db):
+    add_client(db, "Acme")
+    for command, text, retry in (
+        ("/feeling", "acme great kickoff", "/feeling"),
+        ("/rapport", "touchpoint zzz call with Jan", "/rapport touchpoint"),
+    ):
+        rapport.fake.inject("views.open", error="expired_trigger_id")
+        assert rapport.slack.command(command, text, user=USER).status == 200
+        reply = rapport.fake.calls_to("response_url")[-1].args
+        typed = text.removeprefix("touchpoint ")
+        assert typed in reply["text"] and f"Try `{retry}` again" in reply["text"], reply
+    assert checkins(db) == []
