@@ -7,8 +7,10 @@ Every problem is reported Slack-style: "[ERROR] <what> [json-pointer:/blocks/3/e
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from slack_sdk.models.basic_objects import JsonObject
 from slack_sdk.models.blocks import Block, BlockElement
 from slack_sdk.models.views import View
 
@@ -66,28 +68,103 @@ KNOWN_BLOCK_TYPES = _subclass_types(Block)
 KNOWN_ELEMENT_TYPES = _subclass_types(BlockElement) | {"plain_text", "mrkdwn"}
 
 
+def _validator_names(cls: type) -> tuple[str, ...]:
+    """The methods JsonObject.validate_json calls on an instance of `cls` (dir() order), when no
+    instance attribute is callable."""
+    names = []
+    for name in dir(cls):
+        attr = getattr(cls, name, None)
+        if not name.startswith("__") and callable(attr) and hasattr(attr, "validator"):
+            names.append(name)
+    return tuple(names)
+
+
+_VIEW_VALIDATORS = _validator_names(View)
+
+
+def _validate_view(view: View) -> None:
+    """view.validate_json() without its dir()/getattr scan of every attribute on each call.
+
+    For a View built from JSON no instance attribute is callable (values are JSON, text objects or
+    ViewState), so validate_json calls exactly the class's validators, in this order. If slack_sdk
+    overrides validate_json or an instance attribute shadows a validator, slack_sdk's own runs.
+    """
+    shadowed = not vars(view).keys().isdisjoint(_VIEW_VALIDATORS)
+    if shadowed or View.validate_json is not JsonObject.validate_json:
+        view.validate_json()
+        return
+    for name in _VIEW_VALIDATORS:
+        getattr(view, name)()
+
+
 def _err(message: str, pointer: str) -> str:
     return f"[ERROR] {message} [json-pointer:{pointer}]"
+
+
+# slack_sdk's parse + validate_json is most of the fake's CPU per call (dir() scans, model objects), and
+# apps send the same blocks again and again. So blocks and elements that passed are remembered by their
+# exact JSON text: only passes are cached, never failures, so a payload that differs in any byte (or
+# that failed before) is checked again from scratch. The key is exact only for json.loads output (str
+# keys, lists, no custom objects), so the cache is used only when the caller says so (`decoded_json`).
+# A (Block, text) entry means the whole block passed every check below, not only slack_sdk's: the SDK
+# check of a block runs only when the block's own checks found nothing.
+_SDK_PASSED: dict[tuple[type, str], Any] = {}  # (model, json text) -> parsed slack_sdk object
+_SDK_PASSED_MAX = 2048
+_MISS = object()
+
+
+_KEY_ENCODER = json.JSONEncoder(check_circular=False)  # json.loads output has no cycles
+
+
+def _json_key(obj: Any) -> str | None:
+    try:
+        return _KEY_ENCODER.encode(obj)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def clear_cache() -> None:
+    """Forget the blocks and elements known to pass slack_sdk's checks."""
+    _SDK_PASSED.clear()
 
 
 class _Checker:
     """Collects Slack-style error strings while walking one message or view."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, decoded_json: bool = False) -> None:
         self.errors: list[str] = []
         self.block_ids: set[str] = set()
+        self.use_cache = decoded_json
+        self.parsed_blocks: list[Any] = []  # slack_sdk objects of the blocks that passed, in order
 
     def add(self, message: str, pointer: str) -> None:
         self.errors.append(_err(message, pointer))
 
-    def _sdk(self, model: Any, obj: dict[str, Any], pointer: str) -> None:
-        """Run slack_sdk's own parse + validate_json on one block or element."""
+    def _sdk(self, model: Any, obj: dict[str, Any], pointer: str, text: str | None = None) -> Any:
+        """Run slack_sdk's own parse + validate_json on one block or element.
+
+        Returns what slack_sdk parsed, or _MISS after adding the error. `text`: obj's JSON, if known.
+        """
+        key = None
+        if self.use_cache:
+            text = text if text is not None else _json_key(obj)
+            if text is not None:
+                key = (model, text)
+                hit = _SDK_PASSED.get(key, _MISS)
+                if hit is not _MISS:
+                    return hit
         try:
             parsed = model.parse(obj)
             if parsed is not None:
                 parsed.validate_json()
         except Exception as exc:  # slack_sdk raises several types for malformed input
             self.add(str(exc), pointer)
+            return _MISS
+        if key is not None:
+            if len(_SDK_PASSED) >= _SDK_PASSED_MAX:
+                _SDK_PASSED.clear()
+            _SDK_PASSED[key] = parsed
+        return parsed
 
     def text_obj(
         self, obj: Any, pointer: str, *, max_len: int | None, plain_only: bool = False, required: bool = True
@@ -166,6 +243,19 @@ class _Checker:
         if kind not in KNOWN_BLOCK_TYPES:
             self.add(f"unsupported type: {kind}", pointer + "/type")
             return
+        text = _json_key(block) if self.use_cache else None
+        if text is not None:
+            passed = _SDK_PASSED.get((Block, text), _MISS)
+            if passed is not _MISS:
+                # This exact block passed every check before; only the check across blocks is left.
+                block_id = block.get("block_id")
+                if block_id is not None:
+                    if block_id in self.block_ids:
+                        self.add(f"duplicate block_id: {block_id}", pointer + "/block_id")
+                        return
+                    self.block_ids.add(block_id)
+                self.parsed_blocks.append(passed)
+                return
         before = len(self.errors)
         block_id = block.get("block_id")
         if block_id is not None:
@@ -219,7 +309,9 @@ class _Checker:
             if "title" in block:
                 self.text_obj(block["title"], pointer + "/title", max_len=LABEL_MAX, plain_only=True)
         if len(self.errors) == before:
-            self._sdk(Block, block, pointer)
+            parsed = self._sdk(Block, block, pointer, text)
+            if parsed is not _MISS:
+                self.parsed_blocks.append(parsed)
 
     def blocks(self, blocks: Any, pointer: str, max_blocks: int) -> None:
         if not isinstance(blocks, list):
@@ -231,14 +323,23 @@ class _Checker:
             self.block(b, f"{pointer}/{i}")
 
 
-def check_blocks(blocks: Any, *, pointer: str = "/blocks", max_blocks: int = MAX_MESSAGE_BLOCKS) -> list[str]:
-    """Return Slack-style error strings for a message's blocks (empty list when valid)."""
-    c = _Checker()
+def check_blocks(
+    blocks: Any,
+    *,
+    pointer: str = "/blocks",
+    max_blocks: int = MAX_MESSAGE_BLOCKS,
+    decoded_json: bool = False,
+) -> list[str]:
+    """Return Slack-style error strings for a message's blocks (empty list when valid).
+
+    decoded_json=True: `blocks` is straight from json.loads, so passing blocks may be cached.
+    """
+    c = _Checker(decoded_json=decoded_json)
     c.blocks(blocks, pointer, max_blocks)
     return c.errors
 
 
-def check_attachments(attachments: Any) -> list[str]:
+def check_attachments(attachments: Any, *, decoded_json: bool = False) -> list[str]:
     """Validate blocks nested in legacy attachments, which Slack checks like message blocks."""
     if not isinstance(attachments, list):
         return [_err("must be an array of attachments", "/attachments")]
@@ -247,15 +348,20 @@ def check_attachments(attachments: Any) -> list[str]:
         if not isinstance(att, dict):
             errors.append(_err("must be an attachment object", f"/attachments/{i}"))
         elif "blocks" in att:
-            errors.extend(check_blocks(att["blocks"], pointer=f"/attachments/{i}/blocks"))
+            errors.extend(
+                check_blocks(att["blocks"], pointer=f"/attachments/{i}/blocks", decoded_json=decoded_json)
+            )
     return errors
 
 
-def check_view(view: Any) -> list[str]:
-    """Return Slack-style error strings for a modal or Home tab view (empty list when valid)."""
+def check_view(view: Any, *, decoded_json: bool = False) -> list[str]:
+    """Return Slack-style error strings for a modal or Home tab view (empty list when valid).
+
+    decoded_json=True: `view` is straight from json.loads, so passing blocks may be cached.
+    """
     if not isinstance(view, dict):
         return [_err("must be a view object", "/view")]
-    c = _Checker()
+    c = _Checker(decoded_json=decoded_json)
     kind = view.get("type")
     if kind not in ("modal", "home"):
         c.add("view type must be modal or home", "/view/type")
@@ -273,7 +379,15 @@ def check_view(view: Any) -> list[str]:
     c.blocks(view.get("blocks"), "/view/blocks", MAX_VIEW_BLOCKS)
     if not c.errors:  # slack_sdk last, so one problem is reported once
         try:
-            View(**view).validate_json()
+            if decoded_json:
+                # Every block passed Block.parse above; hand View those very results instead of parsing
+                # the blocks a second time (View's own checks are unchanged).
+                blocks = view.get("blocks")
+                if isinstance(blocks, list) and len(c.parsed_blocks) == len(blocks):
+                    view = {**view, "blocks": c.parsed_blocks}
+                _validate_view(View(**view))
+            else:
+                View(**view).validate_json()
         except Exception as exc:  # slack_sdk raises several types for malformed input
             c.add(str(exc), "/view")
     return c.errors

@@ -15,13 +15,17 @@ import copy
 import email.parser
 import email.policy
 import hashlib
+import http.client
 import json
 import mimetypes
+import re
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -176,6 +180,41 @@ def _parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
     return out
 
 
+# What email's feedparser (behind http.client.parse_headers) takes as a header name.
+_HEADER_NAME = re.compile(r"[\041-\071\073-\176]+")
+_MAX_LINE = 65536  # http.client's limits for request header lines
+_MAX_HEADERS = 100
+
+
+def _read_headers(rfile: Any) -> http.client.HTTPMessage:
+    """Same result as http.client.parse_headers, without the email parser for plain `Name: value` lines.
+
+    Anything unusual (folded or non-printable lines, odd names, end of stream) goes to the email parser,
+    as http.client would do; the limits and their exceptions are http.client's.
+    """
+    lines: list[bytes] = []
+    while True:
+        line = rfile.readline(_MAX_LINE + 1)
+        if len(line) > _MAX_LINE:
+            raise http.client.LineTooLong("header line")
+        lines.append(line)
+        if len(lines) > _MAX_HEADERS:
+            raise http.client.HTTPException(f"got more than {_MAX_HEADERS} headers")
+        if line in (b"\r\n", b"\n", b""):
+            break
+    msg = http.client.HTTPMessage()
+    for raw in lines[:-1]:
+        text = raw.decode("iso-8859-1")
+        core = text[:-2] if text.endswith("\r\n") else text[:-1]
+        name, colon, value = core.partition(":")
+        if not (text.endswith("\n") and colon and core.isprintable() and _HEADER_NAME.fullmatch(name)):
+            return email.parser.Parser(_class=http.client.HTTPMessage).parsestr(
+                b"".join(lines).decode("iso-8859-1")
+            )
+        msg.set_raw(name, value.lstrip(" \t"))  # what compat32's header_source_parse stores
+    return msg
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
@@ -186,11 +225,57 @@ class _Handler(BaseHTTPRequestHandler):
     """Routes HTTP to FakeSlack; quiet (no per-request stderr logging)."""
 
     server: _Server
+    raw_requestline: bytes
     protocol_version = "HTTP/1.1"
     timeout = 30
+    # Buffered writes: status line, headers and body leave in one send (flushed after each request by
+    # handle_one_request, or by finish), instead of a small headers segment that Nagle + delayed ACK
+    # hold back ~40 ms on loopback.
+    wbufsize = 1 << 16
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+    def handle_expect_100(self) -> bool:
+        ok = super().handle_expect_100()
+        self.wfile.flush()  # the client waits for it before sending the body
+        return ok
+
+    def parse_request(self) -> bool:
+        """BaseHTTPRequestHandler.parse_request, with a fast path for plain HTTP/1.x requests.
+
+        The stdlib parses headers with the email package, which costs more than the rest of a request;
+        `_read_headers` gives the same HTTPMessage. Any other request line goes to the stdlib as is.
+        """
+        requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        words = requestline.split()
+        if len(words) != 3 or words[2] not in ("HTTP/1.1", "HTTP/1.0"):
+            return super().parse_request()
+        self.requestline = requestline
+        self.command, path, self.request_version = words
+        self.path = "/" + path.lstrip("/") if path.startswith("//") else path
+        self.close_connection = self.request_version != "HTTP/1.1"
+        try:
+            self.headers = _read_headers(self.rfile)
+        except http.client.LineTooLong as err:
+            self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Line too long", str(err))
+            return False
+        except http.client.HTTPException as err:
+            self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many headers", str(err))
+            return False
+        conntype = self.headers.get("Connection", "").lower()
+        if conntype == "close":
+            self.close_connection = True
+        elif conntype == "keep-alive":
+            self.close_connection = False
+        expect = self.headers.get("Expect", "")
+        if expect.lower() == "100-continue" and self.request_version >= "HTTP/1.1":
+            return self.handle_expect_100()
+        return True
 
     def do_GET(self) -> None:
         self._handle()
@@ -709,7 +794,8 @@ class FakeSlack:
             self._record(self.rejected, call)
             return _json_reply(exc.body)
         self._record(self.calls, call)
-        return _json_reply(result)
+        with self._lock:  # answers may share stored state (views.*: the stored view); encode it unchanged
+            return _json_reply(result)
 
     @staticmethod
     def _decode_json_fields(args: dict[str, Any]) -> ApiError | None:
@@ -878,14 +964,14 @@ class FakeSlack:
         if isinstance(text, str) and len(text) > blockkit.MAX_MESSAGE_TEXT:
             raise ApiError("msg_too_long")
         if "blocks" in args:
-            errors = blockkit.check_blocks(args["blocks"])
+            errors = blockkit.check_blocks(args["blocks"], decoded_json=True)
             if errors:
                 raise ApiError("invalid_blocks", errors, errors=errors)
         if "attachments" in args:
             attachments = args["attachments"]
             if isinstance(attachments, list) and len(attachments) > blockkit.MAX_ATTACHMENTS:
                 raise ApiError("too_many_attachments")
-            errors = blockkit.check_attachments(attachments)
+            errors = blockkit.check_attachments(attachments, decoded_json=True)
             if errors:
                 raise ApiError("invalid_attachments", errors)
 
@@ -1004,13 +1090,14 @@ class FakeSlack:
 
     def _checked_view(self, args: dict[str, Any]) -> dict[str, Any]:
         view = args["view"]
-        errors = blockkit.check_view(view)
+        errors = blockkit.check_view(view, decoded_json=True)
         if errors:
             raise ApiError("invalid_blocks", errors, errors=errors)
         assert isinstance(view, dict)
         return view
 
     def _make_view(self, team_id: str, view: dict[str, Any], *, view_id: str | None = None) -> dict[str, Any]:
+        """A stored view as Slack answers it; stored views are replaced, never changed in place."""
         n = self._next()
         vid = view_id or f"V{n:08X}"
         digest = hashlib.sha1(json.dumps(view, sort_keys=True).encode() + str(n).encode()).hexdigest()[:8]
@@ -1055,7 +1142,7 @@ class FakeSlack:
             made = self._make_view(team_id, view)
             self._views_by_id[made["id"]] = made
             self.open_views[made["id"]] = made
-            return {"view": copy.deepcopy(made)}
+            return {"view": made}
 
     def _views_push(self, args: dict[str, Any], team_id: str, auth: str) -> dict[str, Any]:
         view = self._checked_view(args)
@@ -1071,7 +1158,7 @@ class FakeSlack:
                 made["root_view_id"] = stack[-1]["root_view_id"]
             self._views_by_id[made["id"]] = made
             self.open_views[made["id"]] = made
-            return {"view": copy.deepcopy(made)}
+            return {"view": made}
 
     def _views_update(self, args: dict[str, Any], team_id: str, auth: str) -> dict[str, Any]:
         view = self._checked_view(args)
@@ -1103,7 +1190,7 @@ class FakeSlack:
             for uid, home in list(self._home_views.items()):
                 if home["id"] == made["id"]:
                     self._home_views[uid] = made
-            return {"view": copy.deepcopy(made)}
+            return {"view": made}
 
     def _views_publish(self, args: dict[str, Any], team_id: str, auth: str) -> dict[str, Any]:
         view = self._checked_view(args)
@@ -1119,7 +1206,7 @@ class FakeSlack:
             made = self._make_view(team_id, view, view_id=current["id"] if current else None)
             self._views_by_id[made["id"]] = made
             self._home_views[user_id] = made
-            return {"view": copy.deepcopy(made)}
+            return {"view": made}
 
     # ------------------------------------------------------------------ users.*, conversations.*
 

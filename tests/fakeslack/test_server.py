@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import http.client
+import io
 import json
 import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.models.views import View
 from slack_sdk.webhook import WebhookClient
 
-from fakeslack import FakeSlack, render_message, render_view
-from fakeslack.server import METHODS
+from fakeslack import FakeSlack, blockkit, render_message, render_view
+from fakeslack.server import METHODS, _read_headers
 
 
 @pytest.fixture(scope="module")
@@ -252,6 +255,166 @@ def test_view_limits(fake: FakeSlack, client: WebClient) -> None:
     with pytest.raises(SlackApiError) as excinfo:
         client.views_publish(user_id="U123", view=home)
     assert "private_metadata" in _error(excinfo)["response_metadata"]["messages"][0]
+
+
+def _button_modal(style: str, text: str = "Go") -> dict[str, Any]:
+    view = _modal()
+    button = {
+        "type": "button",
+        "action_id": "go",
+        "text": {"type": "plain_text", "text": text},
+        "style": style,
+    }
+    view["blocks"].append({"type": "actions", "block_id": "act", "elements": [button]})
+    return view
+
+
+def test_cached_checks_still_refuse_a_bad_block_after_the_same_shape_passed(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    """Blocks that passed are remembered by their exact JSON; one changed value is checked afresh."""
+
+    def sdk_only(pointer: str) -> list[str]:  # slack_sdk lists the allowed styles in set order
+        values = ("primary, danger", "danger, primary")
+        return [
+            f"[ERROR] style attribute must be one of the following values: {v} [json-pointer:{pointer}]"
+            for v in values
+        ]
+
+    for _ in range(2):  # the second round runs with every good block already cached
+        client.views_open(trigger_id=fake.issue_trigger_id(), view=_button_modal("primary"))
+        for _ in range(2):  # a refused block is never cached either
+            with pytest.raises(SlackApiError) as excinfo:  # only slack_sdk's element check refuses this
+                client.views_open(trigger_id=fake.issue_trigger_id(), view=_button_modal("loud"))
+            assert _error(excinfo)["error"] == "invalid_blocks"
+            (message,) = _error(excinfo)["response_metadata"]["messages"]
+            assert message in sdk_only("/view/blocks/1/elements/0")
+            with pytest.raises(SlackApiError) as excinfo:  # the fake's own limit
+                client.views_open(trigger_id=fake.issue_trigger_id(), view=_button_modal("primary", "g" * 76))
+            assert _error(excinfo)["response_metadata"]["messages"] == [
+                "[ERROR] must be less than 76 characters [json-pointer:/view/blocks/1/elements/0/text/text]"
+            ]
+    # A block that passed alone still clashes with itself: block_id uniqueness is checked on every call.
+    twice = _button_modal("primary")
+    twice["blocks"].append(twice["blocks"][-1])
+    with pytest.raises(SlackApiError) as excinfo:
+        client.views_open(trigger_id=fake.issue_trigger_id(), view=twice)
+    assert _error(excinfo)["response_metadata"]["messages"] == [
+        "[ERROR] duplicate block_id: act [json-pointer:/view/blocks/2/block_id]"
+    ]
+
+    good, bad = _button_modal("primary")["blocks"][1:], _button_modal("loud")["blocks"][1:]
+    posted = client.chat_postMessage(channel="C1", text="x", blocks=good)
+    with pytest.raises(SlackApiError) as excinfo:
+        client.chat_postMessage(channel="C1", text="x", blocks=bad)
+    (message,) = _error(excinfo)["response_metadata"]["messages"]
+    assert message in sdk_only("/blocks/0/elements/0")
+    with pytest.raises(SlackApiError) as excinfo:
+        client.chat_update(channel="C1", ts=posted["ts"], text="x", attachments=[{"blocks": bad}])
+    assert _error(excinfo)["error"] == "invalid_attachments"
+
+    section = {"type": "section", "block_id": "s", "text": {"type": "mrkdwn", "text": "a"}}
+    client.chat_postMessage(channel="C1", text="x", blocks=[section])
+    with pytest.raises(SlackApiError) as excinfo:  # only slack_sdk's block check refuses this
+        client.chat_postMessage(channel="C1", text="x", blocks=[{"type": "section", "block_id": "s"}])
+    assert _error(excinfo)["response_metadata"]["messages"] == [
+        "[ERROR] text or fields attribute must be specified [json-pointer:/blocks/0]"
+    ]
+    home = {"type": "home", "blocks": [section]}
+    client.views_publish(user_id="U123", view=home)
+    with pytest.raises(SlackApiError) as excinfo:  # only slack_sdk's View check refuses this
+        client.views_publish(user_id="U123", view=dict(home, submit={"type": "plain_text", "text": "x"}))
+    assert _error(excinfo)["response_metadata"]["messages"] == [
+        "[ERROR] home view cannot have submit and close [json-pointer:/view]"
+    ]
+    assert [c.error for c in fake.rejected].count("invalid_blocks") == 12
+
+
+def test_cached_checks_match_uncached_ones() -> None:
+    """check_* with decoded_json=True (cache on) say exactly what the plain checks say."""
+    blockkit.clear_cache()
+    good = _button_modal("primary")
+    variants: list[Any] = [
+        good,
+        _button_modal("loud"),
+        _button_modal("primary", ""),
+        dict(good, title={"type": "plain_text", "text": "t" * 25}),
+        dict(good, blocks=[]),
+        dict(good, blocks=good["blocks"] * 2),
+        dict(good, blocks=[*good["blocks"], {"type": "image", "image_url": "https://x.invalid/a.png"}]),
+        dict(good, private_metadata="m" * 3001),
+        dict(good, type="home"),
+        dict(good, submit=None),
+        "not a view",
+    ]
+    for _ in range(2):
+        for view in variants:
+            assert blockkit.check_view(view, decoded_json=True) == blockkit.check_view(view), view
+            if isinstance(view, dict):
+                blocks = view.get("blocks")
+                assert blockkit.check_blocks(blocks, decoded_json=True) == blockkit.check_blocks(blocks)
+                attachments = [{"blocks": blocks}, "x"]
+                cached = blockkit.check_attachments(attachments, decoded_json=True)
+                assert cached == blockkit.check_attachments(attachments)
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        {"type": "modal", "title": {"type": "plain_text", "text": "ok"}, "blocks": [{"type": "divider"}]},
+        {"type": "modal", "title": {"type": "plain_text", "text": "t" * 25}, "blocks": [{"type": "divider"}]},
+        {"type": "modal", "title": "plain", "submit": "s" * 25, "blocks": [{"type": "divider"}]},
+        {"type": "modal", "title": "plain", "close": "c" * 25, "blocks": []},
+        {"type": "home", "close": "x", "blocks": [{"type": "divider"}]},
+        {"type": "workflow", "blocks": [{"type": "divider"}] * 101},
+        {"type": "home", "callback_id": "c" * 256, "private_metadata": "m" * 3001},
+    ],
+)
+def test_view_validators_run_as_in_slack_sdk(view: dict[str, Any]) -> None:
+    def outcome(check: Callable[[View], None]) -> str:
+        try:
+            check(View(**view))
+        except Exception as exc:
+            return repr(exc)
+        return "ok"
+
+    assert outcome(blockkit._validate_view) == outcome(View.validate_json)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"Host: x\r\nContent-Type: application/json\r\nAuthorization: Bearer xoxb-test\r\n\r\n",
+        b"content-length:3\r\nX-Space:   lead and trail  \r\nX-Empty:\r\nX-Dup: 1\r\nX-Dup: 2\r\n\r\n",
+        b"Host: x\nX-Lf: only\n\n",
+        b"X-Folded: a\r\n  b\r\nHost: x\r\n\r\n",
+        b"X-Tab:\tv\r\nX-Latin: caf\xe9\xa0\r\n\r\n",
+        b"X-Cr: a\rb\r\nHost: x\r\n\r\n",
+        b"Bad Name: v\r\nHost: x\r\n\r\n",
+        b"No colon here\r\nHost: x\r\n\r\n",
+        b":empty: name\r\nHost: x\r\n\r\n",
+        b"From someone: x\r\nHost: x\r\n\r\n",
+        b"Host: x\r\nX-Unended: v",
+        b"\r\n",
+    ],
+)
+def test_fast_header_parsing_matches_http_client(raw: bytes) -> None:
+    ours, theirs = _read_headers(io.BytesIO(raw)), http.client.parse_headers(io.BytesIO(raw))
+    assert ours.items() == theirs.items()
+    assert ours.get("host") == theirs.get("host") and ours.get("x-dup") == theirs.get("x-dup")
+
+
+def test_header_limits_match_http_client() -> None:
+    for raw in (
+        b"X: " + b"v" * 70000 + b"\r\n\r\n",
+        b"".join(b"X-%d: v\r\n" % i for i in range(101)) + b"\r\n",
+    ):
+        errors = []
+        for parse in (_read_headers, http.client.parse_headers):
+            with pytest.raises(http.client.HTTPException) as excinfo:
+                parse(io.BytesIO(raw))
+            errors.append((type(excinfo.value), str(excinfo.value)))
+        assert errors[0] == errors[1]
 
 
 # ---------------------------------------------------------------- views
