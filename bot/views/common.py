@@ -113,18 +113,13 @@ def read_metadata(raw: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def client_picker(client_id: int | None, client_name: str | None, locale: str | None) -> InputBlock:
+def client_picker(client_id: int | None, client_name: str | None, locale: str | None) -> Block:
     """The type-ahead client input every form starts with (options come from the `client_select` handler)."""
-    initial = Option(text=client_name, value=str(client_id)) if client_id and client_name else None
-    return InputBlock(
-        block_id="client",
-        label=t("modal.feeling.client", locale),
-        element=ExternalDataSelectElement(
-            action_id="client_select",
-            placeholder=t("modal.feeling.client_placeholder", locale),
-            initial_option=initial,
-            min_query_length=0,
-        ),
+    return _client_input(
+        t("modal.feeling.client", locale),
+        t("modal.feeling.client_placeholder", locale),
+        str(client_id) if client_id else None,
+        client_name,
     )
 
 
