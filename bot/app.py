@@ -17,6 +17,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from bot import listeners
 from bot.deps import Deps, make_web_client, system_clock
 from bot.messages import t
+from bot.webclient import PooledClientMiddleware
 from config.settings import BOT_SCOPES, Settings
 from storage.db import Database
 
@@ -92,6 +93,8 @@ def create_app(
                 log.warning("could not tell the user about the error", exc_info=True)
         return None
 
+    # Listeners get a client that keeps its connections to Slack open (Bolt makes a plain one).
+    app.use(PooledClientMiddleware())
     listeners.register(app, deps)
     app.deps = deps  # type: ignore[attr-defined]  # jobs, the CLI and tests reach the same collaborators
     return app

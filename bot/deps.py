@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.oauth.installation_store import InstallationStore
 
+from bot.webclient import PooledWebClient
 from config.settings import Settings
 from storage.db import Database
 
@@ -27,8 +28,12 @@ def retry_handlers() -> list[RetryHandler]:
 
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
-    kwargs = {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
-    return WebClient(token=token, timeout=10, retry_handlers=retry_handlers(), **kwargs)
+    return PooledWebClient(
+        token=token,
+        base_url=settings.slack_api_url or WebClient.BASE_URL,
+        timeout=10,
+        retry_handlers=retry_handlers(),
+    )
 
 
 class InlineExecutor(Executor):

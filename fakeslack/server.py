@@ -236,6 +236,8 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self.server.fake._lock:
+            self.server.fake.connections += 1
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -362,6 +364,7 @@ class FakeSlack:
         self.rejected: list[Call] = []
         self.faults: list[Call] = []
         self.server_errors: list[str] = []
+        self.connections = 0  # TCP connections accepted (a client that keeps them open makes few)
         self.open_views: dict[str, dict[str, Any]] = {}
         self.uploaded_files: dict[str, bytes] = {}
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
@@ -610,6 +613,7 @@ class FakeSlack:
             self.rejected.clear()
             self.faults.clear()
             self.server_errors.clear()
+            self.connections = 0
             self.open_views.clear()
             self.uploaded_files.clear()
             self._messages.clear()
