@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,21 +51,16 @@ class Database:
         self.url = normalize_url(url)
         self.engine = engine or make_engine(self.url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
-        self._autocommit = sessionmaker(self._autocommit_engine(engine), expire_on_commit=False)
+        self._autocommit = self._autocommit_engine(engine)
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def session(self, *, autocommit: bool = False) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back if it raises.
-
-        With `autocommit`, every statement commits on its own. A slash command whose one write is
-        a single statement uses it: on SQLite the write lock is then taken and released inside that
-        statement, never held while the thread waits for its turn to run Python code again.
-        """
-        session = (self._autocommit if autocommit else self.sessionmaker)()
+    def session(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back if it raises."""
+        session = self.sessionmaker()
         try:
             yield session
             session.commit()
@@ -74,6 +69,17 @@ class Database:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A Core connection on which every statement commits on its own.
+
+        For a slash command whose one write is a single statement: no ORM session to set up, and
+        on SQLite the write lock is taken and released inside that statement, never held while the
+        thread waits for its turn to run Python code again.
+        """
+        with self._autocommit.connect() as connection:
+            yield connection
 
     def _autocommit_engine(self, given: Engine | None) -> Engine:
         # An engine of its own: switching a pooled connection in and out of autocommit costs more
@@ -92,7 +98,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        self._autocommit.kw["bind"].dispose()
+        self._autocommit.dispose()
 
 
 def alembic_config(url: str) -> Any:

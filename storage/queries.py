@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,10 @@ from storage.models import (
     Touchpoint,
     Workspace,
 )
+
+# What the queries a slash command runs accept: an ORM session, or a bare Core connection
+# (`Database.connection()`), which costs less to set up and use. They return plain rows, never objects.
+Runner = Session | Connection
 
 # --- workspaces and staff -------------------------------------------------------------------
 
@@ -52,7 +56,7 @@ class StaffRef(NamedTuple):
     locale: str | None
 
 
-def staff_ref(session: Session, team_id: str, user_id: str) -> StaffRef | None:
+def staff_ref(session: Runner, team_id: str, user_id: str) -> StaffRef | None:
     row = session.execute(_STAFF_REF, {"team_id": team_id, "user_id": user_id}).first()
     return StaffRef(row.id, row.locale) if row is not None else None
 
@@ -116,13 +120,13 @@ _CLIENTS_BY_WORD_START = (
 )
 
 
-def clients_by_key(session: Session, team_id: str, key: str) -> list[tuple[int, str, str]]:
+def clients_by_key(session: Runner, team_id: str, key: str) -> list[tuple[int, str, str]]:
     """(client id, name, key) for every name or alias whose key is exactly `key` (an index lookup)."""
     return [(r.id, r.name, r.key) for r in session.execute(_CLIENTS_BY_KEY, {"team_id": team_id, "key": key})]
 
 
 def clients_by_word_start(
-    session: Session, team_id: str, key: str, limit: int = 100
+    session: Runner, team_id: str, key: str, limit: int = 100
 ) -> list[tuple[int, str, str]]:
     """(client id, name, key) for names and aliases with a word starting with `key`; active first.
 
@@ -152,7 +156,7 @@ def clients_of_staff(session: Session, team_id: str, staff_id: int) -> list[Clie
     )
 
 
-def has_clients(session: Session, team_id: str) -> bool:
+def has_clients(session: Runner, team_id: str) -> bool:
     return session.execute(_ANY_CLIENT, {"team_id": team_id}).first() is not None
 
 
@@ -192,7 +196,7 @@ _INSERT_CHECKIN = (
 )
 
 
-def insert_checkin(session: Session, team_id: str, client_id: int, **values: Any) -> int | None:
+def insert_checkin(session: Runner, team_id: str, client_id: int, **values: Any) -> int | None:
     """Store a check-in for a client of this team; its id, or None when the team has no such client."""
     params = {name: values.get(name) for name in _CHECKIN_COLUMNS}
     params.update(team_id=team_id, client_id=client_id)

@@ -1,4 +1,4 @@
-"""Session scopes: a unit of work commits or rolls back whole; an autocommit scope commits each statement."""
+"""Scopes: a unit of work commits or rolls back whole; a command's connection commits each statement."""
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -20,10 +20,10 @@ def test_a_unit_of_work_is_rolled_back_whole(db: Database) -> None:
     assert workspaces(db) == before
 
 
-def test_an_autocommit_scope_commits_each_statement_and_leaves_the_pool_as_it_was(db: Database) -> None:
+def test_a_command_connection_commits_each_statement_and_leaves_the_pool_as_it_was(db: Database) -> None:
     before = workspaces(db)
-    with pytest.raises(RuntimeError), db.session(autocommit=True) as session:
-        session.execute(insert(Workspace).values(team_id="T0AUTO", settings={}))
+    with pytest.raises(RuntimeError), db.connection() as connection:
+        connection.execute(insert(Workspace).values(team_id="T0AUTO", settings={}))
         assert workspaces(db) == before + 1  # visible to another connection at once
         raise RuntimeError("boom")
     assert workspaces(db) == before + 1  # nothing to roll back

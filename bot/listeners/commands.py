@@ -29,13 +29,13 @@ def register(app: App, deps: Deps) -> None:
         team_id, user_id = context.team_id or "", context.user_id or ""
         text = unescape_slack(command.get("text") or "")
         checkin_id: int | None = None
-        with deps.db.session(autocommit=True) as session:  # one write, in one statement
-            staff = staff_ref(session, team_id, user_id)
+        with deps.db.connection() as db:  # one write, in one statement
+            staff = staff_ref(db, team_id, user_id)
             locale = staff.locale
-            result = checkins.interpret(session, team_id, text)
+            result = checkins.interpret(db, team_id, text)
             draft = result.draft
             if result.ready:
-                checkin_id = checkins.log(session, team_id, staff.id, draft, source="command", now=deps.now())
+                checkin_id = checkins.log(db, team_id, staff.id, draft, source="command", now=deps.now())
         if checkin_id is not None and draft.score is not None:
             name = draft.client_name or ""
             confirmation = feeling_view.logged(name, draft.score, checkin_id, draft.note, locale)

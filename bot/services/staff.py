@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.domain.hours import WorkingHours
 from storage import queries
 from storage.models import CheckIn, Client, FollowUp, Prompt, Staff, Touchpoint
+from storage.queries import Runner
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +31,18 @@ def ensure_staff(session: Session, team_id: str, user_id: str) -> Staff:
     return staff
 
 
-def staff_ref(session: Session, team_id: str, user_id: str) -> queries.StaffRef:
+def staff_ref(session: Runner, team_id: str, user_id: str) -> queries.StaffRef:
     """Id and locale of the Slack user's staff row (created on first use): all a command needs."""
     found = queries.staff_ref(session, team_id, user_id)
-    if found is None:
+    if found is not None:
+        return found
+    if isinstance(session, Session):
         staff = ensure_staff(session, team_id, user_id)
-        found = queries.StaffRef(staff.id, staff.locale)
-    return found
+        return queries.StaffRef(staff.id, staff.locale)
+    with Session(bind=session) as own:  # a bare connection: a session on it for the first use
+        staff = ensure_staff(own, team_id, user_id)
+        own.commit()
+        return queries.StaffRef(staff.id, staff.locale)
 
 
 def working_hours(staff: Staff) -> WorkingHours:

@@ -1,6 +1,7 @@
 """Storing a check-in: one statement that also proves the client is the team's own."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -14,17 +15,26 @@ from tests.factories import add_client
 NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 
 
+# The modal and prompt paths use an ORM session; /feeling a bare connection. Both must behave alike.
+SCOPES = ["session", "connection"]
+
+
+def scope(db: Database, kind: str) -> Any:
+    return db.session() if kind == "session" else db.connection()
+
+
 def count(db: Database) -> int:
     with db.session() as session:
         return session.scalar(select(func.count()).select_from(CheckIn)) or 0
 
 
-def test_a_check_in_is_stored_with_every_field(db: Database) -> None:
+@pytest.mark.parametrize("kind", SCOPES)
+def test_a_check_in_is_stored_with_every_field(db: Database, kind: str) -> None:
     acme = add_client(db, "Acme Labs")
     draft = checkins.Draft(
         client_id=acme, score=4, expectation="met", note="good call", tags=("upsell", "renewal")
     )
-    with db.session() as session:
+    with scope(db, kind) as session:
         staff = staff_ref(session, "T0001", "U01LEAD001")
         checkin_id = checkins.log(session, "T0001", staff.id, draft, source="command", now=NOW)
     with db.session() as session:
@@ -38,10 +48,11 @@ def test_a_check_in_is_stored_with_every_field(db: Database) -> None:
         assert row.touchpoint_id is None
 
 
-def test_another_workspaces_client_is_refused_and_nothing_is_stored(db: Database) -> None:
+@pytest.mark.parametrize("kind", SCOPES)
+def test_another_workspaces_client_is_refused_and_nothing_is_stored(db: Database, kind: str) -> None:
     theirs = add_client(db, "Globex", team="T0002")
     add_client(db, "Acme Labs")
-    with db.session() as session:
+    with scope(db, kind) as session:
         staff = staff_ref(session, "T0001", "U01LEAD001")
         with pytest.raises(ValueError, match="unknown client"):
             checkins.log(
@@ -68,9 +79,10 @@ def test_a_score_outside_one_to_five_is_refused(db: Database, score: int | None)
     assert count(db) == 0
 
 
-def test_staff_ref_creates_the_row_once_and_keeps_the_locale(db: Database) -> None:
+@pytest.mark.parametrize("kind", SCOPES)
+def test_staff_ref_creates_the_row_once_and_keeps_the_locale(db: Database, kind: str) -> None:
     add_client(db, "Acme Labs")
-    with db.session() as session:
+    with scope(db, kind) as session:
         first = staff_ref(session, "T0001", "U0NEW0001")
     with db.session() as session:
         again = staff_ref(session, "T0001", "U0NEW0001")
