@@ -6,7 +6,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltRequest
+from slack_bolt.middleware import Middleware
 from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 
@@ -20,21 +21,36 @@ log = logging.getLogger(__name__)
 SUBSCRIBED = ("app_home_opened", "app_uninstalled", "tokens_revoked", "user_change")
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.middleware
-    def handle_each_event_once(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
-        # Slack retries an event it thinks failed (X-Slack-Retry-Num); any process may get the retry,
-        # so the record of what was handled lives in the database, keyed by Slack's event id.
+class HandleEachEventOnce(Middleware):
+    """Slack retries an event it thinks failed (X-Slack-Retry-Num), and any process may get the retry,
+    so the record of what was handled lives in the database, keyed by Slack's event id.
+
+    A Middleware class rather than a function: Bolt then skips working out its arguments on every
+    request (slash commands and clicks pass through here too).
+    """
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        body = req.body
         if body.get("type") == "event_callback" and body.get("event_id"):
             event_type = (body.get("event") or {}).get("type")
-            with deps.db.session() as session:
+            with self.deps.db.session() as session:
                 first = queries.first_sighting(
-                    session, body["event_id"], body.get("team_id") or "", event_type, deps.now()
+                    session, body["event_id"], body.get("team_id") or "", event_type, self.deps.now()
                 )
             if not first:
                 log.info("skipping repeated event %s (%s)", body["event_id"], event_type)
                 return BoltResponse(status=200, body="")
-        return next()
+        next()
+        return resp
+
+
+def register(app: App, deps: Deps) -> None:
+    app.use(HandleEachEventOnce(deps))
 
     @after_ack(app.event("app_home_opened"), deps)
     def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
