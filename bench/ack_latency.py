@@ -203,6 +203,7 @@ def build_database(url: str, n_clients: int, n_checkins: int, rng: random.Random
     from sqlalchemy import func, insert, select
 
     from bot.domain.text import normalize
+    from storage import words
     from storage.db import Database
     from storage.models import CheckIn, Client, ClientAlias, Staff, Workspace
 
@@ -274,6 +275,7 @@ def build_database(url: str, n_clients: int, n_checkins: int, rng: random.Random
                     )
             if aliases:
                 conn.execute(insert(ClientAlias), aliases)
+            words.refile_team(conn, TEAM)  # the word index, which the ORM keeps for the app's own writes
         log(f"schema + {len(names)} clients, {len(aliases)} aliases, {STAFF} staff")
 
         # Check-ins: some clients far busier than others, over two years, UTC-aware timestamps, in

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import words  # noqa: F401  # registers the hook that keeps the client word index
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -166,6 +166,29 @@ class ClientAlias(Base):
     client: Mapped[Client] = relationship(back_populates="aliases")
 
 
+# Compared byte by byte on every database, so a prefix is a range: SQLite's default collation already
+# is; PostgreSQL's default (the locale's) is not.
+WordText = String(200).with_variant(String(200, collation="C"), "postgresql")
+
+
+class ClientWord(Base):
+    """Where a typed word finds a client: each name or alias key, filed under every word it has.
+
+    "blue harbor labs" is filed under "blue harbor labs", "harbor labs" and "labs", so names with a
+    word starting with "harb" are one index range. Derived from clients and aliases, and kept in
+    step with them by `storage.words`.
+    """
+
+    __tablename__ = "client_words"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    word: Mapped[str] = mapped_column(WordText, primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
 class ClientDomain(Base):
     __tablename__ = "client_domains"
     __table_args__ = (UniqueConstraint("team_id", "domain"),)

@@ -20,6 +20,7 @@ from storage.models import (
     CheckIn,
     Client,
     ClientAlias,
+    ClientWord,
     OutboxMessage,
     ProcessedEvent,
     Prompt,
@@ -84,6 +85,7 @@ _clients = cast(Table, Client.__table__)
 _aliases = cast(Table, ClientAlias.__table__)
 _staff = cast(Table, Staff.__table__)
 _checkins = cast(Table, CheckIn.__table__)
+_words = cast(Table, ClientWord.__table__)
 
 # Built once: constructing a statement costs more than running it on a thousand clients.
 _CLIENTS_BY_KEY = (
@@ -97,27 +99,25 @@ _CLIENTS_BY_KEY = (
 )
 
 
-def _word_start(column: Any) -> Any:
-    # The key, or the key from one of its words on, starts with the query (normalized keys are
-    # words joined by single spaces, without % or _).
-    return or_(column.like(bindparam("starts")), column.like(bindparam("word_starts")))
-
-
-_WORD_START = (
-    select(_clients.c.id, _clients.c.name, _clients.c.name_key.label("key"), _clients.c.status)
-    .where(_clients.c.team_id == _TEAM, _word_start(_clients.c.name_key))
-    .union_all(
-        select(_clients.c.id, _clients.c.name, _aliases.c.key.label("key"), _clients.c.status)
-        .join(_aliases, _aliases.c.client_id == _clients.c.id)
-        .where(_aliases.c.team_id == _TEAM, _clients.c.team_id == _TEAM, _word_start(_aliases.c.key))
-    )
-    .subquery()
-)
+# Names and aliases with a word starting with the query: a range of the word index (see ClientWord),
+# one row per client and key however many of its words match, active clients first.
+_WORD_FROM: Any = bindparam("word_from")
+_WORD_TO: Any = bindparam("word_to")
 _CLIENTS_BY_WORD_START = (
-    select(_WORD_START.c.id, _WORD_START.c.name, _WORD_START.c.key)
-    .order_by(_WORD_START.c.status != "active", func.lower(_WORD_START.c.name), _WORD_START.c.id)
+    select(_clients.c.id, _clients.c.name, _words.c.key)
+    .join_from(_words, _clients, _clients.c.id == _words.c.client_id)
+    .where(
+        _words.c.team_id == _TEAM,
+        _words.c.word >= _WORD_FROM,
+        _words.c.word < _WORD_TO,
+        _clients.c.team_id == _TEAM,
+    )
+    .group_by(_clients.c.id, _clients.c.name, _words.c.key, _clients.c.status)
+    .order_by(_clients.c.status != "active", func.lower(_clients.c.name), _clients.c.id, _words.c.key)
     .limit(bindparam("limit"))
 )
+# Greater than any text that starts with the query (the largest code point, compared byte by byte).
+_AFTER_EVERY_CONTINUATION = "\U0010ffff"
 
 
 def clients_by_key(session: Runner, team_id: str, key: str) -> list[tuple[int, str, str]]:
@@ -132,7 +132,8 @@ def clients_by_word_start(
 
     Ordered before the limit, so a long list is cut in a stable way (it is ambiguous either way).
     """
-    params = {"team_id": team_id, "starts": f"{key}%", "word_starts": f"% {key}%", "limit": limit}
+    after = key + _AFTER_EVERY_CONTINUATION
+    params = {"team_id": team_id, "word_from": key, "word_to": after, "limit": limit}
     return [(r.id, r.name, r.key) for r in session.execute(_CLIENTS_BY_WORD_START, params)]
 
 
