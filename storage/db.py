@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import words  # noqa: F401  # registers the hook that keeps the client word index
@@ -42,10 +43,33 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        event.listen(engine, "checkout", _drop_if_closed_by_server)
+    return engine
+
+
+def _drop_if_closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Before a pooled PostgreSQL connection is handed out: is it still open at the server's end?
+
+    A server that ends a connection (a restart, an idle timeout, a proxy) sends a last message and
+    closes it, which leaves an idle connection's socket readable. Looking costs a few microseconds
+    where SQLAlchemy's pre-ping costs a round trip to the server on every checkout; a connection that
+    fails the look is dropped, and the pool hands out a new one instead.
+    """
+    if getattr(dbapi_connection, "closed", False) or getattr(dbapi_connection, "broken", False):
+        raise exc.DisconnectionError("the connection was closed")
+    pgconn = getattr(dbapi_connection, "pgconn", None)
+    if pgconn is None:  # another driver: nothing cheap to look at
+        return
+    try:
+        readable, _, _ = select.select([pgconn.socket], [], [], 0)
+    except Exception as error:  # the socket itself is gone (the driver raises its own error then)
+        raise exc.DisconnectionError(str(error)) from error
+    if readable:
+        raise exc.DisconnectionError("the server closed the connection or sent something unasked")
 
 
 class Database:
