@@ -24,9 +24,10 @@ from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
-# Idle connections kept per host. More threads than this may call Slack at once; the extra
-# connections are closed after their call instead of kept.
-POOL_SIZE = 32
+# Connections kept open per host: more than the threads that call Slack at once in a web process
+# (32 after-ack workers and gunicorn's request threads). Past it, urllib3 still connects, but closes
+# the extra connection after its call and logs a warning.
+POOL_SIZE = 64
 
 _lock = threading.Lock()
 _manager: tuple[int, urllib3.PoolManager] | None = None
