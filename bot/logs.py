@@ -35,9 +35,9 @@ class RedactSecrets(logging.Filter):
 def configure(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     root = logging.getLogger()
     if not any(isinstance(h, logging.StreamHandler) for h in root.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
+        console = logging.StreamHandler()
+        console.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(console)
     redactor = RedactSecrets(secrets)
     for handler in root.handlers:
         handler.filters = [f for f in handler.filters if not isinstance(f, RedactSecrets)]

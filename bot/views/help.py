@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk.models.blocks import Block
+
 from bot.messages import t
 from bot.views.common import blocks_json, context, mrkdwn_escape, section
 
@@ -11,7 +13,7 @@ COMMANDS = ("feeling", "touchpoint", "client", "clients", "help")
 
 
 def help_message(locale: str | None, unknown: str | None = None) -> dict[str, Any]:
-    blocks = []
+    blocks: list[Block] = []
     if unknown is not None:
         blocks.append(section(t("help.unknown", locale, word=mrkdwn_escape(unknown))))
     blocks.append(section(t("help.intro", locale)))
@@ -32,7 +34,8 @@ def clients_list(names: list[tuple[str, str]], total: int, locale: str | None) -
             chunks[-1] += "\n" + line
         else:
             chunks.append(line)
-    blocks = [section(t("clients.header", locale, count=total))] + [section(c) for c in chunks[:45]]
+    blocks: list[Block] = [section(t("clients.header", locale, count=total))]
+    blocks += [section(c) for c in chunks[:45]]
     if total > len(names):
         blocks.append(context(t("clients.more", locale, count=total - len(names))))
     return {

@@ -1,5 +1,7 @@
 """Finding a client among many whose names share letters with the query."""
 
+from typing import Any
+
 import pytest
 from sqlalchemy import event
 
@@ -26,9 +28,14 @@ def test_a_long_note_without_a_score_takes_a_few_lookups(
 ) -> None:
     add_client(db, "Acme Labs")
     note = " ".join(["great kickoff they loved the demo"] * 150)  # 900 words, no score
-    lookups = []
+    lookups: list[str] = []
     real = clients.resolve
-    monkeypatch.setattr(clients, "resolve", lambda *args: lookups.append(args[2]) or real(*args))
+
+    def counted(*args: Any) -> Any:
+        lookups.append(args[2])
+        return real(*args)
+
+    monkeypatch.setattr(clients, "resolve", counted)
     with db.session() as session:
         result = checkins.interpret(session, "T0001", f"acme labs {note}")
     assert (result.draft.client_name, result.draft.note) == ("Acme Labs", note)
