@@ -260,9 +260,10 @@ class _Checker:
         block_id = block.get("block_id")
         if block_id is not None:
             self.str_field(block_id, pointer + "/block_id", ID_MAX)
-            if block_id in self.block_ids:
-                self.add(f"duplicate block_id: {block_id}", pointer + "/block_id")
-            self.block_ids.add(block_id)
+            if isinstance(block_id, str):  # anything else was refused just above
+                if block_id in self.block_ids:
+                    self.add(f"duplicate block_id: {block_id}", pointer + "/block_id")
+                self.block_ids.add(block_id)
         if kind == "section":
             if "text" in block:
                 self.text_obj(block["text"], pointer + "/text", max_len=SECTION_TEXT_MAX)

@@ -236,6 +236,9 @@ def test_51_blocks_rejected(fake: FakeSlack, client: WebClient) -> None:
         ({"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}, "/blocks/0/text/text"),
         ({"type": "header", "text": {"type": "mrkdwn", "text": "*no*"}}, "/blocks/0/text/type"),
         ({"type": "sektion", "text": {"type": "mrkdwn", "text": "typo"}}, "/blocks/0/type"),
+        ({**_section("id"), "block_id": {"not": "a string"}}, "/blocks/0/block_id"),
+        ({**_section("id"), "block_id": ["a", "list"]}, "/blocks/0/block_id"),
+        ({**_section("id"), "block_id": 7}, "/blocks/0/block_id"),
     ],
 )
 def test_block_limits(client: WebClient, block: dict[str, Any], pointer: str) -> None:
