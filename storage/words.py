@@ -23,7 +23,7 @@ _words = cast(Table, ClientWord.__table__)
 
 
 def word_starts(key: str) -> list[str]:
-    """ "blue harbor labs" -> ["blue harbor labs", "harbor labs", "labs"]: the key from each word on."""
+    """The key from each of its words on: "blue harbor labs" gives itself, "harbor labs" and "labs"."""
     return [key[i:] for i in range(len(key)) if key[i] != " " and (i == 0 or key[i - 1] == " ")]
 
 
