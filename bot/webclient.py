@@ -61,9 +61,12 @@ class PooledWebClient(WebClient):
     def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
         if self.proxy or not url.lower().startswith(("http://", "https://")):
             return super()._perform_urllib_http_request_internal(url, req)
-        target = urllib3.util.parse_url(url)
-        pool = _pools().connection_from_url(
-            url, pool_kwargs={"ssl_context": self.ssl} if self.ssl is not None else None
+        target = urllib3.util.parse_url(url)  # parsed once, for the pool and the request line
+        pool = _pools().connection_from_host(
+            target.host,
+            port=target.port,
+            scheme=target.scheme or "http",
+            pool_kwargs={"ssl_context": self.ssl} if self.ssl is not None else None,
         )
         try:
             answer = pool.urlopen(
