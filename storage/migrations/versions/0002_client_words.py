@@ -19,6 +19,8 @@ depends_on = None
 WORD = sa.String(length=200).with_variant(sa.String(length=200, collation="C"), "postgresql")
 
 
+# A copy of storage.words.word_starts as it was when this migration was written: a migration must
+# file names the same way whatever the application code becomes later.
 def _word_starts(key: str) -> list[str]:
     return [key[i:] for i in range(len(key)) if key[i] != " " and (i == 0 or key[i - 1] == " ")]
 
