@@ -479,7 +479,7 @@ class Demo:
             token_verification=False,
         )
         wsgi = create_wsgi_app(settings, db=self.db, clock=self.clock, listener_executor=InlineExecutor())
-        self.deps: Deps = wsgi.bolt_app.deps  # type: ignore[attr-defined]
+        self.deps: Deps = wsgi.deps
         self.slack = SlackSender(
             signing_secret=self.signing_secret,
             transport=WSGITransport(wsgi),

@@ -21,6 +21,7 @@ class RapportWSGI:
 
     def __init__(self, bolt_app: App) -> None:
         self.bolt_app = bolt_app
+        self.deps = bolt_app.deps  # type: ignore[attr-defined]  # the collaborators jobs, the demo and tests use
         self.slack = SlackRequestHandler(bolt_app, path="/slack/events")
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -29,9 +30,8 @@ class RapportWSGI:
         return self.slack(environ, start_response)
 
     def health(self, start_response: StartResponse) -> Iterable[bytes]:
-        deps = self.bolt_app.deps  # type: ignore[attr-defined]
         try:
-            with deps.db.engine.connect() as connection:
+            with self.deps.db.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
             status, body = "200 OK", {"ok": True, "database": "ok"}
         except Exception as error:  # a health check reports, it does not raise

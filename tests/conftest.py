@@ -147,4 +147,4 @@ def rapport(fake: FakeSlack, db: Database, clock: Clock) -> Rapport:
         response_url_for=fake.response_url,
         trigger_id_for=fake.issue_trigger_id,
     )
-    return Rapport(wsgi.bolt_app.deps, wsgi, sender, transport, fake, clock)  # type: ignore[attr-defined]
+    return Rapport(wsgi.deps, wsgi, sender, transport, fake, clock)
