@@ -8,7 +8,7 @@ caller learns from the row count whether it won.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
@@ -143,19 +143,6 @@ _STAFF_REF = select(_staff.c.id, _staff.c.locale).where(
 )
 
 
-def clients_of_staff(session: Session, team_id: str, staff_id: int) -> list[Client]:
-    return list(
-        session.scalars(
-            select(Client)
-            .where(
-                Client.team_id == team_id,
-                Client.status == "active",
-                or_(Client.lead_id == staff_id, Client.partner_id == staff_id, Client.backup_id == staff_id),
-            )
-            .order_by(Client.name)
-        )
-    )
-
 
 def has_clients(session: Runner, team_id: str) -> bool:
     return session.execute(_ANY_CLIENT, {"team_id": team_id}).first() is not None
@@ -230,14 +217,6 @@ def checkin_points(
         points[cid].append((at, score))
     return points
 
-
-def staff_names(session: Session, team_id: str, staff_ids: Iterable[int | None]) -> dict[int, Staff]:
-    ids = [i for i in set(staff_ids) if i is not None]
-    if not ids:
-        return {}
-    return {
-        s.id: s for s in session.scalars(select(Staff).where(Staff.team_id == team_id, Staff.id.in_(ids)))
-    }
 
 
 def last_touchpoints(session: Session, team_id: str, client_ids: Sequence[int]) -> dict[int, Touchpoint]:

@@ -15,12 +15,11 @@ from bot.listeners.common import open_view, reply, run_logged
 from bot.messages import t
 from bot.services import checkins, clients, touchpoints
 from bot.services.staff import ensure_staff, staff_ref
-from bot.views import client_card
+from bot.views import clients as clients_view
 from bot.views import feeling as feeling_view
 from bot.views import help as help_view
 from bot.views import touchpoint as touchpoint_view
 from bot.views.common import mrkdwn_escape
-from storage import queries
 
 
 def register(app: App, deps: Deps) -> None:
@@ -155,19 +154,10 @@ def _client_card(deps: Deps, team_id: str, user_id: str, query: str) -> dict[str
             return {"response_type": "ephemeral", "text": t("card.unknown", locale, query=query)}
         found = clients.card(session, team_id, match.client_id, deps.now())
         assert found is not None
-        return client_card.card(found, staff.tz, locale)
+        return clients_view.card(found, staff.tz, locale)
 
 
-def _clients(deps: Deps, team_id: str, limit: int = 300) -> dict[str, Any]:
+def _clients(deps: Deps, team_id: str) -> dict[str, Any]:
     with deps.db.session() as session:
-        rows = queries.all_clients(session, team_id, limit=limit)
-        total = queries.count_clients(session, team_id)
-        leads = queries.staff_names(session, team_id, [c.lead_id for c in rows])
-        names = []
-        for c in rows:
-            lead = leads.get(c.lead_id) if c.lead_id else None
-            who = (
-                f"<@{lead.slack_user_id}>" if lead and lead.slack_user_id else (lead.email if lead else None)
-            )
-            names.append((c.name, t("clients.lead", None, who=who) if who else ""))
-    return help_view.clients_list(names, total, None)
+        found = clients.listing(session, team_id)
+    return clients_view.listing(found, None)

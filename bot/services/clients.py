@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from bot.domain.feelings import Trend, average, trend, weekly_averages
 from bot.domain.matching import MAX_CANDIDATES, NO_MATCH, Candidate, Match, choose, starts_at_a_word
 from bot.domain.text import normalize
+from bot.services import owners
 from storage import queries
-from storage.models import CheckIn, Client, Staff, Touchpoint
+from storage.models import CheckIn, Client, Touchpoint
 from storage.queries import Runner
 
 OPTION_LIMIT = 100  # Slack's cap on options in one external select answer
@@ -111,7 +112,7 @@ def options(session: Session, team_id: str, query: str) -> list[tuple[int, str]]
 @dataclass(frozen=True)
 class Card:
     client: Client
-    owners: dict[str, Staff | None]
+    owners: dict[str, owners.Person | None]
     recent: list[CheckIn]
     average_90d: float | None
     weekly: list[float | None]
@@ -126,13 +127,11 @@ def card(session: Session, team_id: str, client_id: int, now: datetime) -> Card 
         return None
     points = queries.checkin_points(session, team_id, [found.id], now - timedelta(days=90))[found.id]
     weekly = weekly_averages(points, now, weeks=8)
-    staff = queries.staff_names(session, team_id, [found.lead_id, found.partner_id, found.backup_id])
+    people = owners.people(session, team_id, [found])
     return Card(
         client=found,
         owners={
-            "lead": staff.get(found.lead_id) if found.lead_id else None,
-            "partner": staff.get(found.partner_id) if found.partner_id else None,
-            "backup": staff.get(found.backup_id) if found.backup_id else None,
+            role: people.get(holder) if holder else None for role, holder in owners.holders(found).items()
         },
         recent=queries.recent_checkins(session, team_id, found.id, limit=5),
         average_90d=average(float(score) for _, score in points),
@@ -140,4 +139,21 @@ def card(session: Session, team_id: str, client_id: int, now: datetime) -> Card 
         trend=trend(weekly),
         last_touchpoint=queries.last_touchpoints(session, team_id, [found.id]).get(found.id),
         aliases=[a.alias for a in found.aliases],
+    )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """`/rapport clients`: the first clients by status and name, each with its lead, and how many in all."""
+
+    clients: list[tuple[str, owners.Person | None]]
+    total: int
+
+
+def listing(session: Session, team_id: str, limit: int = 300) -> Listing:
+    rows = queries.all_clients(session, team_id, limit=limit)
+    leads = owners.people(session, team_id, rows, roles=("lead",))
+    return Listing(
+        [(c.name, leads.get(c.lead_id) if c.lead_id else None) for c in rows],
+        queries.count_clients(session, team_id),
     )

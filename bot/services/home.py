@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.domain.feelings import Trend, trend, weekly_averages
+from bot.services import owners
 from storage import queries
 from storage.models import Staff
 
@@ -41,13 +42,11 @@ class HomeData:
 
 
 def build(session: Session, team_id: str, staff: Staff, now: datetime, weeks: int = 8) -> HomeData:
-    mine = queries.clients_of_staff(session, team_id, staff.id)
+    mine = owners.clients_of(session, team_id, staff.id)
     points = queries.checkin_points(session, team_id, [c.id for c in mine], now - timedelta(weeks=weeks))
     rows: list[HomeClient] = []
     for client in mine:
-        role = (
-            "lead" if client.lead_id == staff.id else "partner" if client.partner_id == staff.id else "backup"
-        )
+        role = owners.role_of(client, staff.id) or "backup"
         history = sorted(points.get(client.id, []))
         weekly = weekly_averages(history, now, weeks=weeks)
         last_at, last_score = history[-1] if history else (None, None)

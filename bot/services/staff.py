@@ -11,8 +11,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.domain.hours import WorkingHours
+from bot.services import owners
 from storage import queries
-from storage.models import CheckIn, Client, FollowUp, Prompt, Staff, Touchpoint
+from storage.models import CheckIn, FollowUp, Prompt, Staff, Touchpoint
 from storage.queries import Runner
 
 log = logging.getLogger(__name__)
@@ -95,8 +96,8 @@ def refresh_profile(session: Session, client: WebClient, staff: Staff, now: date
 
 
 def _merge_into(session: Session, *, keep: Staff, gone: Staff) -> None:
+    owners.move_all(session, keep.team_id, from_id=gone.id, to_id=keep.id)
     for model, columns in (
-        (Client, ("lead_id", "partner_id", "backup_id")),
         (FollowUp, ("owner_id", "created_by_id")),
         (Touchpoint, ("staff_id",)),
         (CheckIn, ("staff_id",)),

@@ -21,25 +21,3 @@ def help_message(locale: str | None, unknown: str | None = None) -> dict[str, An
     blocks.append(context(t("help.footer", locale)))
     text = t("help.unknown", locale, word=unknown) if unknown is not None else t("help.intro", locale)
     return {"response_type": "ephemeral", "text": text, "blocks": blocks_json(blocks)}
-
-
-def clients_list(names: list[tuple[str, str]], total: int, locale: str | None) -> dict[str, Any]:
-    """`/rapport clients`: every client with its lead."""
-    if not names:
-        return {"response_type": "ephemeral", "text": t("clients.none", locale)}
-    lines = [f"• *{mrkdwn_escape(name)}* {lead}" for name, lead in names]
-    chunks: list[str] = []
-    for line in lines:
-        if chunks and len(chunks[-1]) + len(line) < 2900:
-            chunks[-1] += "\n" + line
-        else:
-            chunks.append(line)
-    blocks: list[Block] = [section(t("clients.header", locale, count=total))]
-    blocks += [section(c) for c in chunks[:45]]
-    if total > len(names):
-        blocks.append(context(t("clients.more", locale, count=total - len(names))))
-    return {
-        "response_type": "ephemeral",
-        "text": t("clients.header", locale, count=total),
-        "blocks": blocks_json(blocks),
-    }

@@ -1,4 +1,4 @@
-"""The client card shown by `/rapport client NAME`."""
+"""Clients: the card shown by `/rapport client NAME`, and the list of `/rapport clients`."""
 
 from __future__ import annotations
 
@@ -10,19 +10,19 @@ from slack_sdk.models.blocks.basic_components import MarkdownTextObject
 from bot.domain.feelings import TREND_ARROWS, sparkline
 from bot.domain.text import truncate
 from bot.messages import t
-from bot.services.clients import Card
+from bot.services.clients import Card, Listing
+from bot.services.owners import Person
 from bot.views.common import blocks_json, button, context, face_label, local_time, mrkdwn_escape, section
-from storage.models import Staff
 
 NOTE_PREVIEW = 280
 
 
-def _person(staff: Staff | None, locale: str | None) -> str:
-    if staff is None:
+def _person(person: Person | None, locale: str | None) -> str:
+    if person is None:
         return t("card.nobody", locale)
-    if staff.slack_user_id:
-        return f"<@{staff.slack_user_id}>"
-    return mrkdwn_escape(staff.name or staff.email or "?")
+    if person.slack_user_id:
+        return f"<@{person.slack_user_id}>"
+    return mrkdwn_escape(person.name or person.email or "?")
 
 
 def card(c: Card, tz: str | None, locale: str | None) -> dict[str, Any]:
@@ -82,3 +82,32 @@ def card(c: Card, tz: str | None, locale: str | None) -> dict[str, Any]:
         )
     )
     return {"response_type": "ephemeral", "text": client.name, "blocks": blocks_json(blocks)}
+
+
+LIST_CHUNK = 2900  # characters of lines per section, under Slack's 3000
+LIST_SECTIONS = 45  # sections of lines, under Slack's 50 blocks with the header and the "more" line
+
+
+def listing(found: Listing, locale: str | None) -> dict[str, Any]:
+    """`/rapport clients`: every client with its lead."""
+    if not found.clients:
+        return {"response_type": "ephemeral", "text": t("clients.none", locale)}
+    lines = []
+    for name, lead in found.clients:
+        owner = f" {t('clients.lead', locale, who=_person(lead, locale))}" if lead else ""
+        lines.append(f"• *{mrkdwn_escape(name)}*{owner}")
+    chunks: list[str] = []
+    for line in lines:
+        if chunks and len(chunks[-1]) + len(line) < LIST_CHUNK:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+    blocks: list[Block] = [section(t("clients.header", locale, count=found.total))]
+    blocks += [section(c) for c in chunks[:LIST_SECTIONS]]
+    if found.total > len(found.clients):
+        blocks.append(context(t("clients.more", locale, count=found.total - len(found.clients))))
+    return {
+        "response_type": "ephemeral",
+        "text": t("clients.header", locale, count=found.total),
+        "blocks": blocks_json(blocks),
+    }
