@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import socket
 import threading
@@ -18,7 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import webclient
 from bot.deps import retry_handlers
-from bot.webclient import PooledWebClient
+from bot.webclient import PooledWebClient, pooled_copy
 from fakeslack import FakeSlack
 from tests.conftest import BOT_TOKEN, TEAM
 
@@ -213,3 +214,36 @@ def test_listeners_get_a_pooled_client_with_the_workspace_token(rapport):
     assert [c.token for c in rapport.fake.calls_to("views.publish")] == [BOT_TOKEN, BOT_TOKEN]
     # Bolt's own client would have opened a connection for each of the two calls.
     assert rapport.fake.connections == opened
+
+
+def test_the_slack_sdk_method_we_override_is_still_there_and_called_the_same_way():
+    """PooledWebClient overrides a private slack_sdk method: a new slack_sdk that renames it, changes
+    its arguments or stops calling it would quietly bypass the pools (or break every call). Fail here."""
+    from slack_sdk.web.base_client import BaseClient
+
+    ours = PooledWebClient._perform_urllib_http_request_internal
+    theirs = BaseClient._perform_urllib_http_request_internal
+    assert ours is not theirs
+    assert list(inspect.signature(theirs).parameters) == ["self", "url", "req"]
+    assert list(inspect.signature(ours).parameters) == list(inspect.signature(theirs).parameters)
+    # ... and slack_sdk still sends every call through it.
+    assert "self._perform_urllib_http_request_internal(url, req)" in inspect.getsource(
+        BaseClient._perform_urllib_http_request
+    )
+
+
+def test_a_pooled_copy_keeps_every_setting_a_web_client_is_made_with(fake):
+    """If slack_sdk's WebClient gains a setting, `pooled_copy` must learn to copy it: fail here first."""
+    made_with = set(inspect.signature(WebClient.__init__).parameters) - {"self"}
+    # The user agent parts end up in `headers`, which is copied whole.
+    assert made_with == {
+        "token", "base_url", "timeout", "ssl", "proxy", "headers",
+        "user_agent_prefix", "user_agent_suffix", "team_id", "logger", "retry_handlers",
+    }  # fmt: skip
+    original = WebClient(
+        token="xoxb-1", base_url=fake.url, timeout=7, proxy=None, team_id="T9", user_agent_prefix="rapport"
+    )
+    copy = pooled_copy(original)
+    assert (copy.token, copy.base_url, copy.timeout, copy.default_params, copy.headers) == (
+        original.token, original.base_url, original.timeout, original.default_params, original.headers,
+    )  # fmt: skip

@@ -17,7 +17,6 @@ from bot.deps import Deps
 from bot.services import home as home_service
 from bot.services.staff import ensure_staff, needs_profile, refresh_profile
 from bot.views import home as home_view
-from bot.views.common import view_json
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +111,7 @@ def open_view(client: WebClient, trigger_id: str | None, view: View | dict[str, 
     if not trigger_id:
         return False
     try:
-        # As JSON from `view_json` (validated, static parts cached), not slack_sdk's own to_dict().
-        client.views_open(trigger_id=trigger_id, view=view_json(view) if isinstance(view, View) else view)
+        client.views_open(trigger_id=trigger_id, view=view)
         return True
     except SlackApiError as error:
         log.warning("views.open failed: %s", error.response.get("error"))

@@ -8,7 +8,6 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -21,101 +20,18 @@ from bot.domain.text import NOTE_MAX, TAG_LEN_MAX, TAG_MAX, parse_tags
 from bot.messages import t
 from bot.services.checkins import Draft
 from bot.views.common import (
-    BlockTemplate,
-    FrozenView,
-    Slot,
     blocks_json,
     button,
+    client_picker,
+    context,
     face_label,
-    frozen_client_picker,
-    frozen_context,
-    frozen_section,
     metadata,
     mrkdwn_escape,
-    plain_text,
     read_metadata,
+    section,
 )
 
 CALLBACK = "feeling_modal"
-
-
-def _face_options() -> tuple[tuple[str, str], ...]:
-    return tuple((face_label(s), str(s)) for s in FACES)
-
-
-_EXPECTATIONS = tuple(e.value for e in Expectation)
-
-
-def _expectation_options(locale: str | None) -> tuple[tuple[str, str], ...]:
-    return tuple((t(f"expectation.{value}", locale), value) for value in _EXPECTATIONS)
-
-
-# The parts of the modal, each built by slack_sdk from its arguments alone; `BlockTemplate` turns
-# each into JSON once per set of words and choice (see bot.views.common).
-
-
-def _score_input(label: str, options: tuple[tuple[str, str], ...], chosen: int | None) -> Block:
-    faces = [Option(text=text, value=value) for text, value in options]
-    return InputBlock(
-        block_id="score",
-        label=label,
-        element=RadioButtonsElement(
-            action_id="score_pick",
-            options=faces,
-            initial_option=faces[chosen] if chosen is not None else None,
-        ),
-    )
-
-
-def _expectation_input(label: str, options: tuple[tuple[str, str], ...], chosen: int | None) -> Block:
-    expectations = [Option(text=text, value=value) for text, value in options]
-    return InputBlock(
-        block_id="expectation",
-        label=label,
-        optional=True,
-        element=RadioButtonsElement(
-            action_id="expectation_pick",
-            options=expectations,
-            initial_option=expectations[chosen] if chosen is not None else None,
-        ),
-    )
-
-
-def _note_input(label: str, placeholder: str, hint: str, initial: str | None) -> Block:
-    # No max_length on purpose: a long note typed in a command must reach the form whole, and
-    # the submit check explains the limit instead of Slack silently refusing to open it.
-    return InputBlock(
-        block_id="note",
-        label=label,
-        optional=True,
-        element=PlainTextInputElement(
-            action_id="note_input", multiline=True, initial_value=initial, placeholder=placeholder
-        ),
-        hint=hint,
-    )
-
-
-def _tags_input(label: str, placeholder: str, initial: str | None) -> Block:
-    return InputBlock(
-        block_id="tags",
-        label=label,
-        optional=True,
-        element=PlainTextInputElement(action_id="tags_input", initial_value=initial, placeholder=placeholder),
-    )
-
-
-def _logged_actions(details: str, undo: str, checkin_id: str) -> Block:
-    return ActionsBlock(
-        block_id="checkin_logged",
-        elements=[button(details, "checkin_details", checkin_id), button(undo, "checkin_undo", checkin_id)],
-    )
-
-
-_SCORE = BlockTemplate(_score_input)
-_EXPECTATION = BlockTemplate(_expectation_input)
-_NOTE = BlockTemplate(_note_input, initial=Slot(omit_empty=True))  # slack_sdk checks no initial_value
-_TAGS = BlockTemplate(_tags_input, initial=Slot(omit_empty=True))
-_LOGGED_ACTIONS = BlockTemplate(_logged_actions, checkin_id=Slot(limit=ButtonElement.value_max_length))
 
 
 @dataclass(frozen=True)
@@ -134,42 +50,73 @@ def modal(draft: Draft, ctx: ModalContext, *, notice: str | None = None, locale:
     lc = locale
     blocks: list[Block] = []
     if notice:
-        blocks.append(frozen_section(f":warning: {notice}"))
+        blocks.append(section(f":warning: {notice}"))
     if ctx.fixed_client:
-        blocks.append(frozen_context(t("modal.feeling.about", lc, client=mrkdwn_escape(ctx.fixed_client))))
+        blocks.append(context(t("modal.feeling.about", lc, client=mrkdwn_escape(ctx.fixed_client))))
     else:
-        blocks.append(frozen_client_picker(draft.client_id, draft.client_name, lc))
-    score = draft.score - 1 if draft.score in FACES else None
-    blocks.append(_SCORE(t("modal.feeling.score", lc), _face_options(), score))
-    expectations = _expectation_options(lc)
-    chosen = next((i for i, (_, value) in enumerate(expectations) if value == draft.expectation), None)
-    blocks.append(_EXPECTATION(t("modal.feeling.expectation", lc), expectations, chosen))
+        blocks.append(client_picker(draft.client_id, draft.client_name, lc))
+    faces = [Option(text=face_label(s), value=str(s)) for s in FACES]
     blocks.append(
-        _NOTE(
-            t("modal.feeling.note", lc),
-            t("modal.feeling.note_placeholder", lc),
-            t("modal.feeling.note_hint", lc, limit=NOTE_MAX),
-            initial=draft.note or None,
+        InputBlock(
+            block_id="score",
+            label=t("modal.feeling.score", lc),
+            element=RadioButtonsElement(
+                action_id="score_pick",
+                options=faces,
+                initial_option=faces[draft.score - 1] if draft.score in FACES else None,
+            ),
+        )
+    )
+    expectations = [Option(text=t(f"expectation.{e.value}", lc), value=e.value) for e in Expectation]
+    blocks.append(
+        InputBlock(
+            block_id="expectation",
+            label=t("modal.feeling.expectation", lc),
+            optional=True,
+            element=RadioButtonsElement(
+                action_id="expectation_pick",
+                options=expectations,
+                initial_option=next((o for o in expectations if o.value == draft.expectation), None),
+            ),
+        )
+    )
+    # No max_length on the note on purpose: a long note typed in a command must reach the form
+    # whole, and the submit check explains the limit instead of Slack silently refusing to open it.
+    blocks.append(
+        InputBlock(
+            block_id="note",
+            label=t("modal.feeling.note", lc),
+            optional=True,
+            element=PlainTextInputElement(
+                action_id="note_input",
+                multiline=True,
+                initial_value=draft.note or None,
+                placeholder=t("modal.feeling.note_placeholder", lc),
+            ),
+            hint=t("modal.feeling.note_hint", lc, limit=NOTE_MAX),
         )
     )
     blocks.append(
-        _TAGS(
-            t("modal.feeling.tags", lc),
-            t("modal.feeling.tags_placeholder", lc),
-            initial=", ".join(draft.tags) or None,
+        InputBlock(
+            block_id="tags",
+            label=t("modal.feeling.tags", lc),
+            optional=True,
+            element=PlainTextInputElement(
+                action_id="tags_input",
+                initial_value=", ".join(draft.tags) or None,
+                placeholder=t("modal.feeling.tags_placeholder", lc),
+            ),
         )
     )
     meta = metadata(
         p=ctx.prompt_id, c=ctx.checkin_id, r=ctx.response_url, f=ctx.fixed_client, ch=ctx.channel, ts=ctx.ts
     )
-    # A slack_sdk View as before (validated by slack_sdk in view_json/to_dict); its parts bring
-    # JSON made once.
-    return FrozenView(
+    return View(
         type="modal",
         callback_id=CALLBACK,
-        title=plain_text(t("modal.feeling.title", lc)),
-        submit=plain_text(t("modal.feeling.submit", lc)),
-        close=plain_text(t("common.cancel", lc)),
+        title=t("modal.feeling.title", lc),
+        submit=t("modal.feeling.submit", lc),
+        close=t("common.cancel", lc),
         private_metadata=meta,
         blocks=blocks,
     )
@@ -232,12 +179,16 @@ def logged(
 ) -> dict[str, Any]:
     """The ephemeral confirmation, with a cheap undo."""
     text = t("feeling.logged", locale, face=face_label(score), client=mrkdwn_escape(client_name))
-    blocks: list[Block] = [frozen_section(text)]
+    blocks: list[Block] = [section(text)]
     if note:
-        blocks.append(frozen_context(f"“{mrkdwn_escape(note)}”"))
+        blocks.append(context(f"“{mrkdwn_escape(note)}”"))
     blocks.append(
-        _LOGGED_ACTIONS(
-            t("feeling.details_button", locale), t("common.undo", locale), checkin_id=str(checkin_id)
+        ActionsBlock(
+            block_id="checkin_logged",
+            elements=[
+                button(t("feeling.details_button", locale), "checkin_details", str(checkin_id)),
+                button(t("common.undo", locale), "checkin_undo", str(checkin_id)),
+            ],
         )
     )
     return {

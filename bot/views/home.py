@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
 from bot.domain.feelings import TREND_ARROWS, sparkline
 from bot.messages import t
 from bot.services.home import HomeData
-from bot.views.common import button, context, face_label, local_time, mrkdwn_escape, section, view_json
+from bot.views.common import button, context, face_label, local_time, mrkdwn_escape, section
 
 MAX_CLIENTS = 30  # 3 blocks' worth of room each stays well inside Slack's 100-block Home limit
 MAX_PROMPTS = 10
 
 
-def home(data: HomeData) -> dict[str, Any]:
+def home(data: HomeData) -> View:
     lc = data.locale
     blocks: list[Block] = [
         HeaderBlock(text=t("home.title", lc)),
@@ -74,4 +72,4 @@ def home(data: HomeData) -> dict[str, Any]:
         blocks.append(context(t("home.spark_legend", lc)))
     else:
         blocks.append(context(t("home.no_clients" if data.team_has_clients else "home.no_clients_team", lc)))
-    return view_json(View(type="home", blocks=blocks))
+    return View(type="home", blocks=blocks)
