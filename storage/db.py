@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import words  # noqa: F401  # registers the hook that keeps the client word index
@@ -77,7 +77,6 @@ class Database:
         self.url = normalize_url(url)
         self.engine = engine or make_engine(self.url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
-        self._autocommit = self._autocommit_engine(engine)
 
     @property
     def is_sqlite(self) -> bool:
@@ -96,26 +95,6 @@ class Database:
         finally:
             session.close()
 
-    @contextmanager
-    def connection(self) -> Iterator[Connection]:
-        """A Core connection on which every statement commits on its own.
-
-        For a slash command whose one write is a single statement: no ORM session to set up, and
-        on SQLite the write lock is taken and released inside that statement, never held while the
-        thread waits for its turn to run Python code again.
-        """
-        with self._autocommit.connect() as connection:
-            yield connection
-
-    def _autocommit_engine(self, given: Engine | None) -> Engine:
-        # An engine of its own: switching a pooled connection in and out of autocommit costs more
-        # than the statements a slash command runs (two PRAGMAs on SQLite, a round trip on PostgreSQL).
-        # A database only one engine can reach (given, or in memory) shares that engine's connections.
-        if given is not None or self.url in ("sqlite://", "sqlite:///:memory:"):
-            return self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        pool = {} if self.is_sqlite else {"pool_size": 5, "max_overflow": 5}
-        return make_engine(self.url, isolation_level="AUTOCOMMIT", **pool)
-
     def upgrade(self) -> None:
         """Bring the schema to the newest Alembic revision."""
         from alembic import command
@@ -124,7 +103,6 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        self._autocommit.dispose()
 
 
 def alembic_config(url: str) -> Any:

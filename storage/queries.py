@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,10 +30,6 @@ from storage.models import (
     Workspace,
 )
 
-# What the queries a slash command runs accept: an ORM session, or a bare Core connection
-# (`Database.connection()`), which costs less to set up and use. They return plain rows, never objects.
-Runner = Session | Connection
-
 # --- workspaces and staff -------------------------------------------------------------------
 
 
@@ -48,18 +44,6 @@ def ensure_workspace(session: Session, team_id: str) -> Workspace:
 
 def staff_by_user(session: Session, team_id: str, user_id: str) -> Staff | None:
     return session.scalars(_STAFF_BY_USER, {"team_id": team_id, "user_id": user_id}).first()
-
-
-class StaffRef(NamedTuple):
-    """Who is asking, as a slash command needs it: the staff row's id and the locale to answer in."""
-
-    id: int
-    locale: str | None
-
-
-def staff_ref(session: Runner, team_id: str, user_id: str) -> StaffRef | None:
-    row = session.execute(_STAFF_REF, {"team_id": team_id, "user_id": user_id}).first()
-    return StaffRef(row.id, row.locale) if row is not None else None
 
 
 def staff_by_email(session: Session, team_id: str, email: str) -> Staff | None:
@@ -83,7 +67,6 @@ _KEY: Any = bindparam("key")
 # classes: plain Core rows skip the ORM's per-call work (a third of a command's database time).
 _clients = cast(Table, Client.__table__)
 _aliases = cast(Table, ClientAlias.__table__)
-_staff = cast(Table, Staff.__table__)
 _checkins = cast(Table, CheckIn.__table__)
 _words = cast(Table, ClientWord.__table__)
 
@@ -120,13 +103,13 @@ _CLIENTS_BY_WORD_START = (
 _AFTER_EVERY_CONTINUATION = "\U0010ffff"
 
 
-def clients_by_key(session: Runner, team_id: str, key: str) -> list[tuple[int, str, str]]:
+def clients_by_key(session: Session, team_id: str, key: str) -> list[tuple[int, str, str]]:
     """(client id, name, key) for every name or alias whose key is exactly `key` (an index lookup)."""
     return [(r.id, r.name, r.key) for r in session.execute(_CLIENTS_BY_KEY, {"team_id": team_id, "key": key})]
 
 
 def clients_by_word_start(
-    session: Runner, team_id: str, key: str, limit: int = 100
+    session: Session, team_id: str, key: str, limit: int = 100
 ) -> list[tuple[int, str, str]]:
     """(client id, name, key) for names and aliases with a word starting with `key`; active first.
 
@@ -138,13 +121,9 @@ def clients_by_word_start(
 
 
 _STAFF_BY_USER = select(Staff).where(Staff.team_id == _TEAM, Staff.slack_user_id == bindparam("user_id"))
-_STAFF_REF = select(_staff.c.id, _staff.c.locale).where(
-    _staff.c.team_id == _TEAM, _staff.c.slack_user_id == bindparam("user_id")
-)
 
 
-
-def has_clients(session: Runner, team_id: str) -> bool:
+def has_clients(session: Session, team_id: str) -> bool:
     return session.execute(_ANY_CLIENT, {"team_id": team_id}).first() is not None
 
 
@@ -184,7 +163,7 @@ _INSERT_CHECKIN = (
 )
 
 
-def insert_checkin(session: Runner, team_id: str, client_id: int, **values: Any) -> int | None:
+def insert_checkin(session: Session, team_id: str, client_id: int, **values: Any) -> int | None:
     """Store a check-in for a client of this team; its id, or None when the team has no such client."""
     params = {name: values.get(name) for name in _CHECKIN_COLUMNS}
     params.update(team_id=team_id, client_id=client_id)
@@ -216,7 +195,6 @@ def checkin_points(
     for cid, at, score in rows:
         points[cid].append((at, score))
     return points
-
 
 
 def last_touchpoints(session: Session, team_id: str, client_ids: Sequence[int]) -> dict[int, Touchpoint]:

@@ -42,8 +42,8 @@ def expected(db: Database, team: str, query: str) -> set[tuple[int, str, str]]:
 
 
 def found(db: Database, team: str, query: str, limit: int = 1000) -> list[tuple[int, str, str]]:
-    with db.connection() as connection:
-        return queries.clients_by_word_start(connection, team, query, limit)
+    with db.session() as session:
+        return queries.clients_by_word_start(session, team, query, limit)
 
 
 @pytest.fixture

@@ -18,10 +18,7 @@ needs_server = pytest.mark.skipif(
 )
 
 
-def backend_pid(db: Database, *, command: bool) -> int:
-    if command:
-        with db.connection() as connection:
-            return int(connection.scalar(text("SELECT pg_backend_pid()")))
+def backend_pid(db: Database) -> int:
     with db.session() as session:
         return int(session.scalar(text("SELECT pg_backend_pid()")))
 
@@ -39,12 +36,11 @@ def end_on_the_server(db: Database, pid: int) -> None:
 
 
 @needs_server
-@pytest.mark.parametrize("command", [True, False], ids=["command connection", "session"])
-def test_a_connection_the_server_ended_is_replaced_at_checkout(db: Database, command: bool) -> None:
-    first = backend_pid(db, command=command)
-    assert backend_pid(db, command=command) == first  # a healthy connection is handed out again
+def test_a_connection_the_server_ended_is_replaced_at_checkout(db: Database) -> None:
+    first = backend_pid(db)
+    assert backend_pid(db) == first  # a healthy connection is handed out again
     end_on_the_server(db, first)
-    again = backend_pid(db, command=command)  # no error: the pool noticed and connected afresh
+    again = backend_pid(db)  # no error: the pool noticed and connected afresh
     assert again != first
 
 

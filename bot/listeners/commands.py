@@ -14,7 +14,7 @@ from bot.domain.text import unescape_slack
 from bot.listeners.common import open_view, reply, run_logged
 from bot.messages import t
 from bot.services import checkins, clients, touchpoints
-from bot.services.staff import ensure_staff, staff_ref
+from bot.services.staff import ensure_staff
 from bot.views import clients as clients_view
 from bot.views import feeling as feeling_view
 from bot.views import help as help_view
@@ -28,13 +28,13 @@ def register(app: App, deps: Deps) -> None:
         team_id, user_id = context.team_id or "", context.user_id or ""
         text = unescape_slack(command.get("text") or "")
         checkin_id: int | None = None
-        with deps.db.connection() as db:  # one write, in one statement
-            staff = staff_ref(db, team_id, user_id)
+        with deps.db.session() as session:
+            staff = ensure_staff(session, team_id, user_id)
             locale = staff.locale
-            result = checkins.interpret(db, team_id, text)
+            result = checkins.interpret(session, team_id, text)
             draft = result.draft
             if result.ready:
-                checkin_id = checkins.log(db, team_id, staff.id, draft, source="command", now=deps.now())
+                checkin_id = checkins.log(session, team_id, staff.id, draft, source="command", now=deps.now())
         if checkin_id is not None and draft.score is not None:
             name = draft.client_name or ""
             confirmation = feeling_view.logged(name, draft.score, checkin_id, draft.note, locale)

@@ -14,7 +14,6 @@ from bot.domain.text import NOTE_MAX, parse_feeling, split_client_and_rest
 from bot.services import clients
 from storage import queries
 from storage.models import CheckIn, Prompt, Staff
-from storage.queries import Runner
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class Interpretation:
         return self.problem is None and self.draft.complete
 
 
-def interpret(session: Runner, team_id: str, text: str) -> Interpretation:
+def interpret(session: Session, team_id: str, text: str) -> Interpretation:
     """Read `/feeling` text. Ready means log now; otherwise the modal opens with the draft."""
     text = text.strip()
     if not text:
@@ -108,7 +107,7 @@ def _mention_text(mention: str) -> str:
 
 
 def log(
-    session: Runner,
+    session: Session,
     team_id: str,
     staff_id: int,
     draft: Draft,

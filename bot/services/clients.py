@@ -13,14 +13,13 @@ from bot.domain.text import normalize
 from bot.services import owners
 from storage import queries
 from storage.models import CheckIn, Client, Touchpoint
-from storage.queries import Runner
 
 OPTION_LIMIT = 100  # Slack's cap on options in one external select answer
 # Enough rows to name the candidates of an ambiguous match; one client or several is all that counts.
 RESOLVE_LIMIT = 2 * MAX_CANDIDATES
 
 
-def resolve(session: Runner, team_id: str, query: str) -> Match:
+def resolve(session: Session, team_id: str, query: str) -> Match:
     key = normalize(query)
     if not key:
         return NO_MATCH
@@ -54,7 +53,7 @@ class Resolver:
     alias a phrase starting with that word could match; those phrases are then decided from it.
     """
 
-    def __init__(self, session: Runner, team_id: str) -> None:
+    def __init__(self, session: Session, team_id: str) -> None:
         self.session, self.team_id = session, team_id
         self._seen: dict[str, Match] = {}
         self._pools: dict[str, list[tuple[int, str, str]] | None] = {}

@@ -14,7 +14,6 @@ from bot.domain.hours import WorkingHours
 from bot.services import owners
 from storage import queries
 from storage.models import CheckIn, FollowUp, Prompt, Staff, Touchpoint
-from storage.queries import Runner
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +29,6 @@ def ensure_staff(session: Session, team_id: str, user_id: str) -> Staff:
         session.add(staff)
         session.flush()
     return staff
-
-
-def staff_ref(session: Runner, team_id: str, user_id: str) -> queries.StaffRef:
-    """Id and locale of the Slack user's staff row (created on first use): all a command needs."""
-    found = queries.staff_ref(session, team_id, user_id)
-    if found is not None:
-        return found
-    if isinstance(session, Session):
-        staff = ensure_staff(session, team_id, user_id)
-        return queries.StaffRef(staff.id, staff.locale)
-    with Session(bind=session) as own:  # a bare connection: a session on it for the first use
-        staff = ensure_staff(own, team_id, user_id)
-        own.commit()
-        return queries.StaffRef(staff.id, staff.locale)
 
 
 def working_hours(staff: Staff) -> WorkingHours:
