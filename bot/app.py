@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from datetime import datetime
 from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot import listeners
-from bot.deps import Deps, make_web_client, system_clock
+from bot.deps import Deps, build_deps, system_clock
+from bot.listeners.middleware import HandleEachEventOnce, ProvideDeps
 from bot.messages import t
 from bot.webclient import PooledClientMiddleware
 from config.settings import BOT_SCOPES, Settings
@@ -28,43 +28,35 @@ def create_app(
     settings: Settings,
     client: WebClient | None = None,
     *,
+    deps: Deps | None = None,
     db: Database | None = None,
     clock: Callable[[], datetime] = system_clock,
     listener_executor: Executor | None = None,
 ) -> App:
-    """One workspace on a bot token, or many through OAuth (client id and secret, no bot token)."""
-    db = db or Database(settings.database_url)
-    # Work after an ack (and, with process_before_response off, every listener) runs on this pool;
-    # Bolt's default of 5 threads would let five slow Slack calls hold back everything else.
-    executor = listener_executor or ThreadPoolExecutor(max_workers=32, thread_name_prefix="after-ack")
-    deps = Deps(settings=settings, db=db, clock=clock, background=executor)
+    """One workspace on a bot token, or many through OAuth (client id and secret, no bot token).
+
+    Listeners find the collaborators (`deps`, made here unless given) in their Bolt context.
+    """
+    deps = deps or build_deps(settings, client, db=db, clock=clock, background=listener_executor)
     common: dict[str, Any] = {
-        "listener_executor": executor,
+        "client": deps.client,
+        "listener_executor": deps.background,
         "signing_secret": settings.signing_secret,
         "process_before_response": settings.process_before_response,
         "request_verification_enabled": bool(settings.signing_secret),
         "raise_error_for_unhandled_request": False,
         "ignoring_self_events_enabled": True,
     }
-    if settings.oauth_enabled:
+    if deps.installation_store is not None:
         assert settings.client_id and settings.client_secret
-        store = SQLAlchemyInstallationStore(
-            client_id=settings.client_id,
-            engine=db.engine,
-            installations_table_name="slack_installations",
-            bots_table_name="slack_bots",
-        )
-        deps.installation_store = store
-        deps.client = client or make_web_client(settings)
         app = App(
-            client=deps.client,
             oauth_settings=OAuthSettings(
                 client_id=settings.client_id,
                 client_secret=settings.client_secret,
                 scopes=list(BOT_SCOPES),
-                installation_store=store,
+                installation_store=deps.installation_store,
                 state_store=SQLAlchemyOAuthStateStore(
-                    expiration_seconds=600, engine=db.engine, table_name="slack_oauth_states"
+                    expiration_seconds=600, engine=deps.db.engine, table_name="slack_oauth_states"
                 ),
                 install_path="/slack/install",
                 redirect_uri_path="/slack/oauth_redirect",
@@ -72,29 +64,26 @@ def create_app(
             **common,
         )
     else:
-        deps.client = client or make_web_client(settings, settings.bot_token)
-        app = App(
-            client=deps.client,
-            token_verification_enabled=settings.token_verification,
-            **common,
-        )
+        app = App(token_verification_enabled=settings.token_verification, **common)
 
-    @app.error
-    def on_error(error: Exception, body: dict[str, Any], respond: Any = None) -> BoltResponse | None:
-        # Log what happened and where, with the traceback; never the body itself (it carries tokens).
-        kind = body.get("type") or ("slash_command" if "command" in body else "unknown")
-        where = body.get("command") or body.get("callback_id") or (body.get("event") or {}).get("type") or ""
-        team = body.get("team_id") or (body.get("team") or {}).get("id")
-        log.error("unhandled error in %s %s (team %s)", kind, where, team, exc_info=error)
-        if "response_url" in body and respond is not None:
-            try:
-                respond(text=t("common.error"), response_type="ephemeral")
-            except Exception:  # the apology is best effort; the real error is logged above
-                log.warning("could not tell the user about the error", exc_info=True)
-        return None
-
+    app.error(on_error)
+    app.use(ProvideDeps(deps))
     # Listeners get a client that keeps its connections to Slack open (Bolt makes a plain one).
     app.use(PooledClientMiddleware())
-    listeners.register(app, deps)
-    app.deps = deps  # type: ignore[attr-defined]  # jobs, the CLI and tests reach the same collaborators
+    app.use(HandleEachEventOnce())
+    listeners.register(app)
     return app
+
+
+def on_error(error: Exception, body: dict[str, Any], respond: Any = None) -> BoltResponse | None:
+    """Log what happened and where, with the traceback; never the body itself (it carries tokens)."""
+    kind = body.get("type") or ("slash_command" if "command" in body else "unknown")
+    where = body.get("command") or body.get("callback_id") or (body.get("event") or {}).get("type") or ""
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    log.error("unhandled error in %s %s (team %s)", kind, where, team, exc_info=error)
+    if "response_url" in body and respond is not None:
+        try:
+            respond(text=t("common.error"), response_type="ephemeral")
+        except Exception:  # the apology is best effort; the real error is logged above
+            log.warning("could not tell the user about the error", exc_info=True)
+    return None

@@ -31,12 +31,14 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
     from bot import clock
     from bot.app import create_app
+    from bot.deps import build_deps
     from storage.db import Database
 
     db = Database(settings.database_url)
     db.upgrade()
-    app = create_app(settings, db=db)
-    scheduler = clock.background(app.deps)  # type: ignore[attr-defined]
+    deps = build_deps(settings, db=db)
+    app = create_app(settings, deps=deps)
+    scheduler = clock.background(deps)
     try:
         SocketModeHandler(app, settings.app_token).start()
     finally:
@@ -45,15 +47,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 
 def _scheduler_deps() -> Deps:
-    """Collaborators for a process that only runs jobs: no token check at start-up, no listeners used."""
+    """Collaborators for a process that only runs jobs (no Bolt app, no listeners)."""
     settings = _settings()
     if not settings.oauth_enabled:
         settings.require("the scheduler", "SLACK_BOT_TOKEN")
-    from bot.app import create_app
-    from storage.db import Database
+    from bot.deps import build_deps
 
-    settings = Settings(**{**settings.__dict__, "token_verification": False})
-    return create_app(settings, db=Database(settings.database_url)).deps  # type: ignore[attr-defined]
+    return build_deps(settings)
 
 
 def cmd_clock(args: argparse.Namespace) -> int:

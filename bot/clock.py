@@ -6,7 +6,6 @@ import logging
 import os
 import signal
 import socket
-from datetime import timedelta
 from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -15,22 +14,12 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot import jobs
 from bot.deps import Deps
-from storage import queries
 
 log = logging.getLogger(__name__)
-
-EVENT_MEMORY = timedelta(days=7)  # Slack stops retrying within minutes; a week is plenty
 
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def forget_old_events(deps: Deps) -> None:
-    with deps.db.session() as session:
-        removed = queries.forget_events_before(session, deps.now() - EVENT_MEMORY)
-    if removed:
-        log.info("forgot %s processed event ids", removed)
 
 
 def run_tick(deps: Deps, worker: str) -> None:
@@ -52,17 +41,6 @@ def add_jobs(scheduler: BaseScheduler, deps: Deps) -> None:
         coalesce=True,
         max_instances=1,
         misfire_grace_time=every,
-    )
-    scheduler.add_job(
-        forget_old_events,
-        "interval",
-        hours=6,
-        args=[deps],
-        id="forget_old_events",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=3600,
     )
 
 

@@ -1,4 +1,8 @@
-"""What listeners and jobs share: settings, the database, the clock and a Slack client per team."""
+"""What listeners and jobs share: settings, the database, the clock and a Slack client per team.
+
+`build_deps` makes them once per process; the web app hands them to listeners through the Bolt
+context (`bot.listeners.common.deps_of`), the clock passes them to each job.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.oauth.installation_store import InstallationStore
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
 from bot.webclient import PooledWebClient
 from config.settings import Settings
@@ -84,3 +89,31 @@ class Deps:
             cached = make_web_client(self.settings, bot.bot_token)
             self._team_clients[team_id] = cached
         return cached
+
+
+def build_deps(
+    settings: Settings,
+    client: WebClient | None = None,
+    *,
+    db: Database | None = None,
+    clock: Callable[[], datetime] = system_clock,
+    background: Executor | None = None,
+) -> Deps:
+    """The collaborators for one process: one workspace on a bot token, or many through OAuth."""
+    db = db or Database(settings.database_url)
+    # Work after an ack runs on this pool; Bolt's default of 5 threads would let five slow Slack
+    # calls hold back everything else.
+    background = background or ThreadPoolExecutor(max_workers=32, thread_name_prefix="after-ack")
+    deps = Deps(settings=settings, db=db, clock=clock, background=background)
+    if settings.oauth_enabled:
+        assert settings.client_id
+        deps.installation_store = SQLAlchemyInstallationStore(
+            client_id=settings.client_id,
+            engine=db.engine,
+            installations_table_name="slack_installations",
+            bots_table_name="slack_bots",
+        )
+        deps.client = client or make_web_client(settings)
+    else:
+        deps.client = client or make_web_client(settings, settings.bot_token)
+    return deps

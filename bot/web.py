@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
 from sqlalchemy import text
 
+from bot.deps import Deps, build_deps, system_clock
 from config.settings import Settings
+from storage.db import Database
 
 StartResponse = Any
 
@@ -19,9 +24,9 @@ StartResponse = Any
 class RapportWSGI:
     """Bolt's WSGI handler plus a health check that also proves the database answers."""
 
-    def __init__(self, bolt_app: App) -> None:
+    def __init__(self, bolt_app: App, deps: Deps) -> None:
         self.bolt_app = bolt_app
-        self.deps = bolt_app.deps  # type: ignore[attr-defined]  # the collaborators jobs, the demo and tests use
+        self.deps = deps  # the collaborators jobs, the demo and tests use
         self.slack = SlackRequestHandler(bolt_app, path="/slack/events")
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -41,10 +46,18 @@ class RapportWSGI:
         return [payload]
 
 
-def create_wsgi_app(settings: Settings, **kwargs: Any) -> RapportWSGI:
+def create_wsgi_app(
+    settings: Settings,
+    client: WebClient | None = None,
+    *,
+    db: Database | None = None,
+    clock: Callable[[], datetime] = system_clock,
+    listener_executor: Executor | None = None,
+) -> RapportWSGI:
     from bot.app import create_app
 
-    return RapportWSGI(create_app(settings, **kwargs))
+    deps = build_deps(settings, client, db=db, clock=clock, background=listener_executor)
+    return RapportWSGI(create_app(settings, deps=deps), deps)
 
 
 class _FromEnvironment:

@@ -349,7 +349,12 @@ class FollowUp(Base):
 
 
 class OutboxMessage(Base):
-    """A message waiting to be sent. Claimed with a conditional UPDATE so it goes out once."""
+    """A message waiting to be sent. Claimed with a conditional UPDATE so it goes out once.
+
+    Its `kind` decides how it is drawn and sent and what happens once Slack has it (see
+    `bot.jobs.outbox`); `payload` holds what the kind needs that the database does not (such as the
+    timestamp of a message to edit).
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_status_due", "status", "not_before"),)
@@ -357,7 +362,6 @@ class OutboxMessage(Base):
     id: Id = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(32))
-    method: Mapped[str] = mapped_column(String(40), default="chat.postMessage")
     channel: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     recipient_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
@@ -389,6 +393,16 @@ class SendAttempt(Base):
     ok: Mapped[bool] = mapped_column(Boolean)
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class JobRun(Base):
+    """When a periodic job may next run, claimed with a conditional UPDATE so one process runs it."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_run_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class ProcessedEvent(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
@@ -21,6 +21,7 @@ from storage.models import (
     Client,
     ClientAlias,
     ClientWord,
+    JobRun,
     OutboxMessage,
     ProcessedEvent,
     Prompt,
@@ -53,11 +54,6 @@ def staff_by_email(session: Session, team_id: str, email: str) -> Staff | None:
 
 
 # --- clients ----------------------------------------------------------------------------------
-
-
-def client(session: Session, team_id: str, client_id: int) -> Client | None:
-    found = session.get(Client, client_id)
-    return found if found is not None and found.team_id == team_id else None
 
 
 _TEAM: Any = bindparam("team_id")
@@ -218,6 +214,16 @@ def last_touchpoints(session: Session, team_id: str, client_ids: Sequence[int]) 
     return {tp.client_id: tp for tp in rows}
 
 
+def touchpoint_by_external_id(
+    session: Session, team_id: str, source: str, external_id: str
+) -> Touchpoint | None:
+    return session.scalars(
+        select(Touchpoint).where(
+            Touchpoint.team_id == team_id, Touchpoint.source == source, Touchpoint.external_id == external_id
+        )
+    ).first()
+
+
 # --- prompts --------------------------------------------------------------------------------
 
 OPEN_PROMPT_STATES = ("scheduled", "sent", "reminded")
@@ -252,6 +258,12 @@ def prompts_to_expire(session: Session, now: datetime, limit: int = 200) -> list
             .limit(limit)
         )
     )
+
+
+def prompt_answered_by(session: Session, team_id: str, checkin_id: int) -> Prompt | None:
+    return session.scalars(
+        select(Prompt).where(Prompt.team_id == team_id, Prompt.checkin_id == checkin_id)
+    ).first()
 
 
 def pending_prompts(session: Session, team_id: str, staff_id: int, limit: int = 20) -> list[Prompt]:
@@ -360,3 +372,29 @@ def first_sighting(
 def forget_events_before(session: Session, before: datetime) -> int:
     result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < before))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --- periodic jobs ----------------------------------------------------------------------------
+
+
+def claim_job_run(session: Session, name: str, now: datetime, every: timedelta, worker: str) -> bool:
+    """Claim this run of a periodic job and book the next one `every` later; False when it is not
+    due yet or another process claimed it first. Give it a session of its own: it commits."""
+    claimed = session.execute(
+        update(JobRun)
+        .where(JobRun.name == name, JobRun.next_run_at <= now)
+        .values(next_run_at=now + every, claimed_by=worker)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        session.commit()
+        return True
+    if session.get(JobRun, name) is not None:
+        return False
+    try:  # its first run ever
+        session.execute(insert(JobRun).values(name=name, next_run_at=now + every, claimed_by=worker))
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True

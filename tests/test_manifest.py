@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.listeners.events import SUBSCRIBED
-from bot.listeners.shortcuts import SHORTCUT
+from bot.listeners import SUBSCRIBED
+from bot.listeners.touchpoints import SHORTCUT
 from config.settings import BOT_SCOPES
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parent.parent / "manifest.yml").read_text())

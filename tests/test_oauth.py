@@ -38,7 +38,7 @@ def test_install_stores_the_workspace_and_its_token_serves_it(fake, db, clock):
         "GET", f"/slack/oauth_redirect?code=code-for-t2&state={state}", headers={"Cookie": cookie}
     )
     assert done.status == 200, done.text
-    assert wsgi.bolt_app.deps.client_for("T0002").token == "xoxb-t2-installed"
+    assert wsgi.deps.client_for("T0002").token == "xoxb-t2-installed"
 
     add_client(db, "Acme", team="T0002", lead="U02OWNER01")
     add_client(db, "Other Team Client", team="T0001")
@@ -69,7 +69,7 @@ def test_uninstall_forgets_the_token(fake, db, clock):
         ).status
         == 200
     )
-    deps = wsgi.bolt_app.deps
+    deps = wsgi.deps
     assert deps.client_for("T0001")
     sender = SlackSender(signing_secret=SIGNING_SECRET, transport=http, team_id="T0001")
     assert sender.event({"type": "app_uninstalled"}).status == 200

@@ -1,19 +1,30 @@
-"""Scheduled work. Each job takes `deps` and `now` and is safe to run in several processes at once."""
+"""Scheduled work, as a list. Each job is a module with its own schedule data; `tick` runs them all.
+
+Every job is safe to run in several processes at once: what it works on is claimed with a
+conditional UPDATE, so two clocks never send or change the same thing twice.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from bot.deps import Deps
-from bot.jobs import outbox
-from bot.services import prompts
+from bot.jobs import housekeeping, outbox, prompts
+from bot.jobs.job import Job
+from storage import queries
+
+# In order: prompts queue their reminders and edits before the outbox sends what is due.
+JOBS: tuple[Job, ...] = (prompts.JOB, outbox.JOB, housekeeping.JOB)
 
 
-def tick(deps: Deps, now: datetime | None = None, worker: str = "clock") -> dict[str, Any]:
-    """One pass of everything due: prompt reminders and expiries, then the outbox."""
+def tick(deps: Deps, now: datetime | None = None, worker: str = "clock") -> dict[str, int]:
+    """One pass of every job that is due; the counts of what each did."""
     now = now or deps.now()
-    with deps.db.session() as session:
-        advanced = prompts.advance(session, deps.settings, now)
-    delivered = outbox.deliver_due(deps, now, worker=worker)
-    return {**advanced, **delivered.as_dict()}
+    counts: dict[str, int] = {}
+    for job in JOBS:
+        if job.every is not None:
+            with deps.db.session() as session:
+                if not queries.claim_job_run(session, job.name, now, job.every, worker):
+                    continue
+        counts.update(job.run(deps, now, worker))
+    return counts

@@ -1,5 +1,11 @@
 """Deliver queued messages: claim each row with a conditional UPDATE, wait for the recipient's
-working hours, send, record the attempt, retry with back-off, and give up loudly, never silently."""
+working hours, draw it, send it, record the attempt, retry with back-off, and give up loudly,
+never silently.
+
+What a message is, is its kind's business: each kind registers how it is drawn (at send time, so
+it shows things as they are then), how it is sent (a post, an edit of an earlier message, a file
+upload) and what happens once Slack has it. This engine never changes when a kind is added.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +16,15 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps, NotInstalled
 from bot.domain.hours import next_working_moment
-from bot.services import prompts
+from bot.jobs.job import Job
 from bot.services.staff import needs_profile, refresh_profile, working_hours
+from config.settings import Settings
 from storage import queries
 from storage.models import OutboxMessage, Staff
 
@@ -41,12 +49,55 @@ PERMANENT_ERRORS = {
     "user_disabled",
 }
 
-Renderer = Callable[[Session, OutboxMessage], dict[str, Any] | None]
-OnSent = Callable[[Session, Any, OutboxMessage, datetime], None]
 
-# Kinds whose content is drawn at send time, and what to do once Slack has the message.
-RENDERERS: dict[str, Renderer] = {"prompt": prompts.render, "prompt_reminder": prompts.render}
-ON_SENT: dict[str, OnSent] = {"prompt": prompts.on_sent, "prompt_reminder": prompts.on_sent}
+@dataclass(frozen=True)
+class Sent:
+    """Where Slack put what was sent (an edit keeps its message; an upload has no timestamp)."""
+
+    channel: str | None
+    ts: str | None
+
+
+# The message as Slack wants it (text and blocks; a file's name and content), or None when it no
+# longer needs sending (the question was answered meanwhile).
+Draw = Callable[[Session, OutboxMessage], dict[str, Any] | None]
+Send = Callable[[WebClient, OutboxMessage, dict[str, Any]], Sent]
+OnSent = Callable[[Session, Settings, OutboxMessage, datetime], None]
+
+
+def post(client: WebClient, message: OutboxMessage, content: dict[str, Any]) -> Sent:
+    """A new message in the channel (a DM when the channel is a user id)."""
+    response = client.chat_postMessage(channel=message.channel, **content)
+    return Sent(response.get("channel") or message.channel, response.get("ts"))
+
+
+def update(client: WebClient, message: OutboxMessage, content: dict[str, Any]) -> Sent:
+    """An edit of the message whose timestamp was queued with it (`payload["ts"]`)."""
+    response = client.chat_update(channel=message.channel, ts=message.payload["ts"], **content)
+    return Sent(response.get("channel") or message.channel, response.get("ts"))
+
+
+def upload(client: WebClient, message: OutboxMessage, content: dict[str, Any]) -> Sent:
+    """A file shared in the channel (`files_upload_v2`: filename, content, title, initial_comment...)."""
+    client.files_upload_v2(channel=message.channel, **content)
+    return Sent(message.channel, None)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    draw: Draw
+    send: Send = post
+    on_sent: OnSent | None = None
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(*kinds: Kind) -> None:
+    """Make kinds known to the engine (job modules do this when imported)."""
+    for kind in kinds:
+        KINDS[kind.name] = kind
 
 
 @dataclass
@@ -84,6 +135,10 @@ def deliver_due(deps: Deps, now: datetime, *, worker: str = "clock", limit: int 
 def _deliver_one(
     deps: Deps, session: Session, message: OutboxMessage, now: datetime, result: Delivery
 ) -> None:
+    kind = KINDS.get(message.kind)
+    if kind is None:  # queued by a version that knew a kind this one does not: say so, loudly
+        _fail(session, message, now, f"unknown message kind {message.kind!r}", result, permanent=True)
+        return
     try:
         client = deps.client_for(message.team_id)
     except NotInstalled as error:
@@ -102,19 +157,15 @@ def _deliver_one(
                 result.deferred += 1
                 return
 
-    payload = dict(message.payload or {})
-    renderer = RENDERERS.get(message.kind)
-    if renderer is not None:
-        rendered = renderer(session, message)
-        if rendered is None:
-            message.status = "cancelled"
-            result.cancelled += 1
-            return
-        payload.update(rendered)
+    content = kind.draw(session, message)
+    if content is None:
+        message.status = "cancelled"
+        result.cancelled += 1
+        return
 
     started = time.monotonic()
     try:
-        response = client.api_call(message.method, json={"channel": message.channel, **payload})
+        sent = kind.send(client, message, content)
     except SlackApiError as error:
         code = str(error.response.get("error") or error.response.status_code)
         status = error.response.status_code
@@ -130,11 +181,9 @@ def _deliver_one(
     _record(session, message, now, True, None, started)
     message.status, message.sent_at = "sent", now
     message.attempts += 1
-    message.response_channel = response.get("channel") or message.channel
-    message.response_ts = response.get("ts")
-    hook = ON_SENT.get(message.kind)
-    if hook is not None:
-        hook(session, deps.settings, message, now)
+    message.response_channel, message.response_ts = sent.channel, sent.ts
+    if kind.on_sent is not None:
+        kind.on_sent(session, deps.settings, message, now)
     result.sent += 1
 
 
@@ -174,3 +223,10 @@ def _fail(
         message.not_before = now + backoff(message.attempts)
         result.retried += 1
         log.warning("outbox %s failed (%s); retrying at %s", message.id, error, message.not_before)
+
+
+def run(deps: Deps, now: datetime, worker: str) -> dict[str, int]:
+    return deliver_due(deps, now, worker=worker).as_dict()
+
+
+JOB = Job("outbox", run)

@@ -1,13 +1,17 @@
-"""Thin Slack handlers, grouped by kind. Each module has `register(app, deps)`."""
+"""Thin Slack handlers, grouped by surface. Each module has module-level handlers and a `register(app)`
+that wires them; handlers find the app's collaborators with `common.deps_of(context)`."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.deps import Deps
-from bot.listeners import actions, commands, events, options, shortcuts, views
+from bot.listeners import checkins, clients, home, prompts, rapport, touchpoints, workspace
+
+SURFACES = (checkins, prompts, touchpoints, clients, home, rapport, workspace)
+# The Events API subscriptions the manifest must declare.
+SUBSCRIBED = (*home.EVENTS, *workspace.EVENTS)
 
 
-def register(app: App, deps: Deps) -> None:
-    for module in (commands, actions, views, options, events, shortcuts):
-        module.register(app, deps)
+def register(app: App) -> None:
+    for surface in SURFACES:
+        surface.register(app)

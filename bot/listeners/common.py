@@ -1,26 +1,33 @@
-"""Helpers the listeners share: the acting staff member, the Home refresh, quiet Slack calls."""
+"""What every listener uses: the app's collaborators, work after the ack, quiet Slack calls."""
 
 from __future__ import annotations
 
 import inspect
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from slack_bolt import Ack
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.webhook import WebhookClient
 
 from bot.deps import Deps
-from bot.services import home as home_service
-from bot.services.staff import ensure_staff, needs_profile, refresh_profile
-from bot.views import home as home_view
 
 log = logging.getLogger(__name__)
 
-Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+def deps_of(context: BoltContext) -> Deps:
+    """The app's collaborators: settings, database, clock, background pool (set by `ProvideDeps`)."""
+    deps: Deps = context["deps"]
+    return deps
+
+
+def who(context: BoltContext) -> tuple[str, str]:
+    """The workspace and the person a request comes from."""
+    return context.team_id or "", context.user_id or ""
+
 
 # What a handler run after the ack may ask for, by parameter name, as Bolt would give it.
 AFTER_ACK_ARGS = ("body", "action", "event", "payload", "client", "context")
@@ -34,49 +41,33 @@ def run_logged(work: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         log.exception("work after the ack failed in %s", getattr(work, "__name__", work))
 
 
-def after_ack(listen: Callable[..., Any], deps: Deps) -> Callable[[Handler], Handler]:
-    """Ack at once with nothing, then run the handler on the background pool.
+def after_ack(work: Callable[..., None]) -> Callable[..., None]:
+    """A listener that acks at once with nothing, then runs `work` on the background pool.
 
     For buttons and events whose answer is a Slack call (redraw a message, open a form, publish
     the Home tab): Slack gets its ack in milliseconds whatever the Web API's latency. (Bolt's lazy
-    listeners do the same but copy and re-parse the whole request for each one.)
+    listeners do the same but copy and re-parse the whole request for each one.) `work` takes any of
+    `AFTER_ACK_ARGS` by name, as a Bolt listener would.
     """
+    wanted = [name for name in inspect.signature(work).parameters if name in AFTER_ACK_ARGS]
 
-    def register(handler: Handler) -> Handler:
-        wanted = [name for name in inspect.signature(handler).parameters if name in AFTER_ACK_ARGS]
+    def listener(
+        ack: Ack, body: Any, action: Any, event: Any, payload: Any, client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        given = {
+            "body": body,
+            "action": action,
+            "event": event,
+            "payload": payload,
+            "client": client,
+            "context": context,
+        }
+        deps_of(context).background.submit(run_logged, work, **{name: given[name] for name in wanted})
 
-        def listener(
-            ack: Ack, body: Any, action: Any, event: Any, payload: Any, client: WebClient, context: Any
-        ) -> None:
-            ack()
-            given = {
-                "body": body,
-                "action": action,
-                "event": event,
-                "payload": payload,
-                "client": client,
-                "context": context,
-            }
-            deps.background.submit(run_logged, handler, **{name: given[name] for name in wanted})
-
-        listener.__name__ = handler.__name__
-        listen(listener)
-        return handler
-
-    return register
-
-
-def publish_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> None:
-    now = deps.now()
-    with deps.db.session() as session:
-        staff = ensure_staff(session, team_id, user_id)
-        if needs_profile(staff, now):
-            refresh_profile(session, client, staff, now)
-        view = home_view.home(home_service.build(session, team_id, staff, now))
-    try:
-        client.views_publish(user_id=user_id, view=view)
-    except SlackApiError as error:
-        log.warning("views.publish failed for %s: %s", user_id, error.response.get("error"))
+    listener.__name__ = work.__name__
+    listener.__doc__ = work.__doc__
+    return listener
 
 
 def reply(response_url: str | None, payload: dict[str, Any], *, replace_original: bool = False) -> None:
@@ -94,11 +85,8 @@ def reply(response_url: str | None, payload: dict[str, Any], *, replace_original
         log.warning("response_url failed: %s", error)
 
 
-def update_message(client: WebClient, body: dict[str, Any], payload: dict[str, Any]) -> None:
-    """Replace the message a button sits on (a DM prompt), in place."""
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+def update_message(client: WebClient, channel: str | None, ts: str | None, payload: dict[str, Any]) -> None:
+    """Replace a message (a DM prompt) in place."""
     if not channel or not ts:
         return
     try:
@@ -107,7 +95,17 @@ def update_message(client: WebClient, body: dict[str, Any], payload: dict[str, A
         log.warning("chat.update failed: %s", error.response.get("error"))
 
 
-def open_view(client: WebClient, trigger_id: str | None, view: View | dict[str, Any]) -> bool:
+def clicked_message(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The channel and timestamp of the message a button sits on (None, None from a modal or Home)."""
+    container = body.get("container") or {}
+    if container.get("type") not in (None, "message"):
+        return None, None
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+    return channel, ts
+
+
+def open_view(client: WebClient, trigger_id: str | None, view: View) -> bool:
     if not trigger_id:
         return False
     try:
@@ -118,10 +116,18 @@ def open_view(client: WebClient, trigger_id: str | None, view: View | dict[str, 
         return False
 
 
-def int_value(action: dict[str, Any], part: int = 0) -> int | None:
+def open_form(client: WebClient, command: dict[str, Any], view: View, fallback: str) -> None:
+    """After a command's ack: open its form; when Slack will not (the trigger expired), say so in
+    the channel, giving back what was typed so nothing is lost."""
+    if not open_view(client, command.get("trigger_id"), view):
+        reply(command.get("response_url"), {"text": fallback})
+
+
+def button_value(action: dict[str, Any]) -> tuple[int | None, str]:
+    """A button's (or menu option's) value as the id it starts with and what follows a colon:
+    "12:4" is (12, "4"); anything without a leading id is (None, "")."""
     raw = str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")
-    pieces = raw.split(":")
-    try:
-        return int(pieces[part])
-    except (ValueError, IndexError):
-        return None
+    head, _, rest = raw.partition(":")
+    if head.isascii() and head.isdigit() and len(head) <= 18:  # ids fit in 64 bits; no huge numbers
+        return int(head), rest
+    return None, ""

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.domain.feelings import SCORE_MAX, SCORE_MIN, Expectation
 from bot.domain.matching import MatchKind
+from bot.domain.problem import Problem
 from bot.domain.text import NOTE_MAX, parse_feeling, split_client_and_rest
-from bot.services import clients
+from bot.services import access, clients
 from storage import queries
-from storage.models import CheckIn, Prompt, Staff
+from storage.models import CheckIn, Client, Staff
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,6 @@ class Draft:
     @property
     def complete(self) -> bool:
         return self.client_id is not None and self.score is not None
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a command could not be logged at once: a catalog key and its values."""
-
-    key: str
-    values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -143,10 +135,10 @@ def log(
 
 def undo(session: Session, team_id: str, staff: Staff, checkin_id: int) -> CheckIn | None:
     """Remove a check-in its author just logged; a prompt it answered becomes open again."""
-    checkin = session.get(CheckIn, checkin_id)
-    if checkin is None or checkin.team_id != team_id or checkin.staff_id != staff.id:
+    checkin = access.of_person(session, CheckIn, checkin_id, team_id, staff.id)
+    if checkin is None:
         return None
-    prompt = session.query(Prompt).filter_by(team_id=team_id, checkin_id=checkin.id).one_or_none()
+    prompt = queries.prompt_answered_by(session, team_id, checkin.id)
     if prompt is not None:
         prompt.checkin_id = None
         prompt.status = "reminded" if prompt.reminded_at else "sent"
@@ -158,8 +150,8 @@ def undo(session: Session, team_id: str, staff: Staff, checkin_id: int) -> Check
 
 def amend(session: Session, team_id: str, staff: Staff, checkin_id: int, draft: Draft) -> CheckIn | None:
     """Add a note, expectations or tags to a check-in after a one-click answer."""
-    checkin = session.get(CheckIn, checkin_id)
-    if checkin is None or checkin.team_id != team_id or checkin.staff_id != staff.id:
+    checkin = access.of_person(session, CheckIn, checkin_id, team_id, staff.id)
+    if checkin is None:
         return None
     if draft.score is not None:
         checkin.score = draft.score
@@ -180,3 +172,9 @@ def draft_for_checkin(checkin: CheckIn) -> Draft:
         tags=tuple(checkin.tags or ()),
         touchpoint_id=checkin.touchpoint_id,
     )
+
+
+def draft_for_client(session: Session, team_id: str, client_id: int | None) -> Draft:
+    """A new check-in for this client (an empty one when it is not this workspace's)."""
+    found = access.in_team(session, Client, client_id, team_id)
+    return Draft(client_id=found.id, client_name=found.name) if found else Draft()

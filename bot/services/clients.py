@@ -8,9 +8,18 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.domain.feelings import Trend, average, trend, weekly_averages
-from bot.domain.matching import MAX_CANDIDATES, NO_MATCH, Candidate, Match, choose, starts_at_a_word
+from bot.domain.matching import (
+    MAX_CANDIDATES,
+    NO_MATCH,
+    Candidate,
+    Match,
+    MatchKind,
+    choose,
+    starts_at_a_word,
+)
+from bot.domain.problem import Problem
 from bot.domain.text import normalize
-from bot.services import owners
+from bot.services import access, owners
 from storage import queries
 from storage.models import CheckIn, Client, Touchpoint
 
@@ -120,8 +129,13 @@ class Card:
     aliases: list[str]
 
 
+def exists(session: Session, team_id: str, client_id: int) -> bool:
+    """The client is this workspace's and was not removed (a form may outlive it)."""
+    return access.in_team(session, Client, client_id, team_id) is not None
+
+
 def card(session: Session, team_id: str, client_id: int, now: datetime) -> Card | None:
-    found = queries.client(session, team_id, client_id)
+    found = access.in_team(session, Client, client_id, team_id)
     if found is None:
         return None
     points = queries.checkin_points(session, team_id, [found.id], now - timedelta(days=90))[found.id]
@@ -156,3 +170,16 @@ def listing(session: Session, team_id: str, limit: int = 300) -> Listing:
         [(c.name, leads.get(c.lead_id) if c.lead_id else None) for c in rows],
         queries.count_clients(session, team_id),
     )
+
+
+def look_up(session: Session, team_id: str, query: str, now: datetime) -> Card | Problem:
+    """`/rapport client NAME`: the card of the one client the words name, or why there is none."""
+    if not query:
+        return Problem("card.usage")
+    match = resolve(session, team_id, query)
+    if match.client_id is None:
+        if match.kind == MatchKind.AMBIGUOUS:
+            return Problem("card.ambiguous", {"query": query, "names": match.names()})
+        return Problem("card.unknown", {"query": query})
+    found = card(session, team_id, match.client_id, now)
+    return found if found is not None else Problem("card.unknown", {"query": query})

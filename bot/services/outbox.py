@@ -1,4 +1,8 @@
-"""Queueing messages for the outbox job. Nothing here talks to Slack; the job does."""
+"""Queueing messages for the outbox job. Nothing here talks to Slack or draws a message.
+
+A message is queued by kind; the job (`bot.jobs.outbox`) draws it when it is sent, so it shows
+things as they are then, and each kind decides how it goes out.
+"""
 
 from __future__ import annotations
 
@@ -16,19 +20,18 @@ def enqueue(
     team_id: str,
     kind: str,
     channel: str,
-    payload: dict[str, Any],
     not_before: datetime,
-    method: str = "chat.postMessage",
+    payload: dict[str, Any] | None = None,
     recipient_staff_id: int | None = None,
     respect_working_hours: bool = True,
     ref: tuple[str, int] | None = None,
 ) -> OutboxMessage:
+    """Queue a message of `kind` for `channel`; `payload` holds what drawing it needs beyond the rows."""
     message = OutboxMessage(
         team_id=team_id,
         kind=kind,
-        method=method,
         channel=channel,
-        payload=payload,
+        payload=payload or {},
         not_before=not_before,
         recipient_staff_id=recipient_staff_id,
         respect_working_hours=respect_working_hours,
@@ -47,21 +50,20 @@ def enqueue_update(
     session: Session,
     *,
     team_id: str,
+    kind: str,
     channel: str,
     ts: str,
-    payload: dict[str, Any],
     now: datetime,
     ref: tuple[str, int] | None = None,
 ) -> OutboxMessage:
-    """Edit a message already sent. Edits notify nobody, so they go out at any hour."""
+    """Queue an edit of a message already sent. Edits notify nobody, so they go out at any hour."""
     return enqueue(
         session,
         team_id=team_id,
-        kind="update",
+        kind=kind,
         channel=channel,
-        payload={**payload, "ts": ts},
+        payload={"ts": ts},
         not_before=now,
-        method="chat.update",
         respect_working_hours=False,
         ref=ref,
     )

@@ -67,6 +67,13 @@ def apply_profile(session: Session, staff: Staff, user: dict, now: datetime) -> 
     return staff
 
 
+def profile_changed(session: Session, team_id: str, user: dict, now: datetime) -> None:
+    """Slack says a person's profile changed: copy it to their staff row, if they have one."""
+    staff = queries.staff_by_user(session, team_id, user.get("id") or "")
+    if staff is not None:
+        apply_profile(session, staff, user, now)
+
+
 def refresh_profile(session: Session, client: WebClient, staff: Staff, now: datetime) -> Staff:
     """Ask Slack for the person's time zone and locale; keep what we had when Slack says no."""
     if staff.slack_user_id is None:

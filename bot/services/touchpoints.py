@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.matching import MatchKind
+from bot.domain.problem import Problem
 from bot.domain.text import split_client_and_rest
-from bot.services import clients, prompts
-from bot.services.checkins import Problem
+from bot.services import access, clients, prompts
 from config.settings import Settings
 from storage import queries
-from storage.models import Prompt, Staff, Touchpoint
+from storage.models import Client, Prompt, Staff, Touchpoint
 
 KINDS = ("meeting", "call", "email", "chat", "visit", "lunch", "workshop", "review", "other")
 KIND_WORDS = {"meet": "meeting", "mail": "email", "e-mail": "email", "phone": "call", "videocall": "call"}
@@ -62,6 +61,46 @@ def interpret(session: Session, team_id: str, text: str) -> tuple[TouchpointDraf
     return draft, None
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A touchpoint just logged, as the person is told about it."""
+
+    kind: str
+    title: str
+    client_name: str
+    asks_at: datetime | None  # when the prompt will ask how it went, when that is later than now
+
+
+def log(
+    session: Session,
+    settings: Settings,
+    *,
+    team_id: str,
+    staff: Staff,
+    client_id: int,
+    kind: str,
+    title: str,
+    happened_at: datetime,
+    now: datetime,
+    permalink: str | None = None,
+) -> Recorded:
+    """A touchpoint logged by hand (command, form, message shortcut)."""
+    tp, prompt = record(
+        session,
+        settings,
+        team_id=team_id,
+        staff=staff,
+        client_id=client_id,
+        kind=kind,
+        title=title,
+        happened_at=happened_at,
+        now=now,
+        permalink=permalink,
+    )
+    later = prompt.due_at if prompt is not None and prompt.due_at > now else None
+    return Recorded(tp.kind, tp.title, tp.client.name, later)
+
+
 def record(
     session: Session,
     settings: Settings,
@@ -79,16 +118,10 @@ def record(
     permalink: str | None = None,
 ) -> tuple[Touchpoint, Prompt | None]:
     """Store a touchpoint once (by source + external id) and queue the prompt to whoever was there."""
-    if queries.client(session, team_id, client_id) is None:
+    if access.in_team(session, Client, client_id, team_id) is None:
         raise ValueError("unknown client")
     if external_id:
-        existing = session.scalars(
-            select(Touchpoint).where(
-                Touchpoint.team_id == team_id,
-                Touchpoint.source == source,
-                Touchpoint.external_id == external_id,
-            )
-        ).first()
+        existing = queries.touchpoint_by_external_id(session, team_id, source, external_id)
         if existing is not None:
             return existing, None
     touchpoint = Touchpoint(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock, Option, SectionBlock
 from slack_sdk.models.blocks.basic_components import MarkdownTextObject
 
 from bot.domain.feelings import TREND_ARROWS, sparkline
+from bot.domain.problem import Problem
 from bot.domain.text import truncate
 from bot.messages import t
 from bot.services.clients import Card, Listing
@@ -111,3 +112,16 @@ def listing(found: Listing, locale: str | None) -> dict[str, Any]:
         "text": t("clients.header", locale, count=found.total),
         "blocks": blocks_json(blocks),
     }
+
+
+def not_found(problem: Problem, locale: str | None) -> dict[str, Any]:
+    """Why no card: no name given, no client matches, or several do."""
+    return {"response_type": "ephemeral", "text": t(problem.key, locale, **problem.values)}
+
+
+def options(found: list[tuple[int, str]]) -> list[Option]:
+    """Clients for a picker's type-ahead; long names cut to fit an option."""
+    return [
+        Option(text=truncate(name, Option.label_max_length), value=str(client_id))
+        for client_id, name in found
+    ]

@@ -19,11 +19,22 @@ from slack_sdk.models.blocks import (
 
 from bot.domain.feelings import FACES
 from bot.domain.hours import zone
+from bot.domain.problem import Problem
 from bot.domain.text import truncate
 from bot.messages import t
 
 SECTION_MAX = 3000
 BUTTON_MAX = 75
+
+
+def notice(problem: Problem | None, locale: str | None) -> str | None:
+    """Why a command could not be done at once, in words: shown at the top of the form it opened."""
+    return t(problem.key, locale, **problem.values) if problem else None
+
+
+def client_gone(locale: str | None) -> str:
+    """A form's error when the client picked in it no longer exists."""
+    return t("modal.feeling.error.gone", locale)
 
 
 def mrkdwn_escape(text: str) -> str:

@@ -195,3 +195,21 @@ def logged(
         "text": t("feeling.logged", locale, face=face_label(score), client=client_name),
         "blocks": blocks_json(blocks),
     }
+
+
+def no_form(text: str, locale: str | None) -> str:
+    """When the form cannot open: what was typed, so nothing is lost, and how to try again."""
+    return t("feeling.no_trigger", locale, text=text or "—")
+
+
+def saved(client_name: str, score: int, *, amended: bool, locale: str | None) -> str:
+    """The line in the channel once the form was saved."""
+    key = "feeling.amended" if amended else "feeling.logged"
+    return t(key, locale, face=face_label(score), client=mrkdwn_escape(client_name))
+
+
+def undone(client_name: str | None, locale: str | None) -> str:
+    """After Undo: what was removed, or that there was nothing (left) of this person's to remove."""
+    if client_name is None:
+        return t("feeling.undo_gone", locale)
+    return t("feeling.undone", locale, client=mrkdwn_escape(client_name))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,20 +9,8 @@ from slack_sdk.models.blocks import ActionsBlock, Option, OverflowMenuElement
 
 from bot.domain.feelings import FACES
 from bot.messages import t
+from bot.services.prompts import Outcome, PromptFacts
 from bot.views.common import blocks_json, button, context, face_label, local_time, mrkdwn_escape, section
-
-
-@dataclass(frozen=True)
-class PromptFacts:
-    prompt_id: int
-    client_name: str
-    title: str
-    kind: str
-    happened_at: datetime
-    tz: str | None
-    locale: str | None
-    status: str
-    score: int | None = None
 
 
 def _names(f: PromptFacts) -> dict[str, str]:
@@ -98,6 +85,19 @@ def moved_to_reminder(f: PromptFacts) -> dict[str, Any]:
 def expired(f: PromptFacts) -> dict[str, Any]:
     text = t("prompt.expired", f.locale, **_names(f))
     return {"text": text, "blocks": blocks_json([section(text), context(_about(f))])}
+
+
+def after_click(f: PromptFacts, outcome: Outcome) -> dict[str, Any]:
+    """The prompt message once a button on it was clicked; how it was settled when it already was."""
+    if not outcome.changed:
+        return settled(f)
+    if outcome.change == "answer" and outcome.score is not None and outcome.checkin_id is not None:
+        return answered(f, outcome.score, outcome.checkin_id)
+    if outcome.change == "skip":
+        return skipped(f)
+    if outcome.change == "snooze" and outcome.until is not None:
+        return snoozed(f, outcome.until)
+    return question(f)  # undone: asking again
 
 
 def settled(f: PromptFacts) -> dict[str, Any]:

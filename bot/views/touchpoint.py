@@ -16,8 +16,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.messages import t
-from bot.services.touchpoints import KINDS, TITLE_MAX, TouchpointDraft
-from bot.views.common import client_picker, metadata, section
+from bot.services.touchpoints import KINDS, TITLE_MAX, Recorded, TouchpointDraft
+from bot.views.common import client_picker, local_time, metadata, mrkdwn_escape, section
 
 CALLBACK = "touchpoint_modal"
 
@@ -100,3 +100,22 @@ def read(
         "title": title,
         "happened_at": when,
     }, errors
+
+
+def logged(done: Recorded, tz: str | None, locale: str | None) -> str:
+    """The line confirming a touchpoint, saying when Rapport will ask how it went."""
+    when = (
+        t("touchpoint.logged_when_later", locale, when=local_time(done.asks_at, tz)) if done.asks_at else ""
+    )
+    return t(
+        "touchpoint.logged",
+        locale,
+        kind=t(f"kind.{done.kind}", locale).lower(),
+        title=mrkdwn_escape(done.title),
+        client=mrkdwn_escape(done.client_name),
+        when=when,
+    )
+
+
+def no_form(text: str, locale: str | None) -> str:
+    return t("touchpoint.no_trigger", locale, text=text or "—")

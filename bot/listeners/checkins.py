@@ -1,0 +1,191 @@
+"""Logging how a client felt: `/feeling`, the feeling form, and the buttons that open it or undo one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.domain.text import unescape_slack
+from bot.listeners.common import (
+    after_ack,
+    button_value,
+    deps_of,
+    open_form,
+    open_view,
+    reply,
+    run_logged,
+    update_message,
+    who,
+)
+from bot.listeners.home import publish_home
+from bot.services import checkins, clients, feeling_form
+from bot.services.staff import ensure_staff
+from bot.views import common as common_view
+from bot.views import feeling as feeling_view
+from bot.views import prompt as prompt_view
+
+
+def register(app: App) -> None:
+    app.command("/feeling")(feeling_command)
+    app.view(feeling_view.CALLBACK)(feeling_submitted)
+    app.action("checkin_undo")(after_ack(undo_clicked))
+    app.action("checkin_details")(after_ack(details_clicked))
+    app.action("home_log_feeling")(after_ack(log_feeling_clicked))
+    app.action("home_client_feeling")(after_ack(log_feeling_for_client_clicked))
+
+
+def feeling_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """`/feeling acme 4 good kickoff` logs at once; with anything missing or unclear, the form opens."""
+    deps = deps_of(context)
+    team_id, user_id = who(context)
+    text = unescape_slack(command.get("text") or "")
+    checkin_id: int | None = None
+    with deps.db.session() as session:
+        staff = ensure_staff(session, team_id, user_id)
+        locale = staff.locale
+        result = checkins.interpret(session, team_id, text)
+        if result.ready:
+            checkin_id = checkins.log(
+                session, team_id, staff.id, result.draft, source="command", now=deps.now()
+            )
+    draft = result.draft
+    if checkin_id is not None and draft.score is not None:
+        ack(
+            response_type="ephemeral",
+            **feeling_view.logged(draft.client_name or "", draft.score, checkin_id, draft.note, locale),
+        )
+        return
+    ack()
+    notice = common_view.notice(result.problem, locale)
+    deps.background.submit(run_logged, _open_feeling_form, client, command, draft, notice, locale, text)
+
+
+def _open_feeling_form(
+    client: WebClient,
+    command: dict[str, Any],
+    draft: checkins.Draft,
+    notice: str | None,
+    locale: str | None,
+    text: str,
+) -> None:
+    # Built after the ack: drawing the form costs more than everything else the command does.
+    ctx = feeling_view.ModalContext(response_url=command.get("response_url"))
+    view = feeling_view.modal(draft, ctx, notice=notice, locale=locale)
+    open_form(client, command, view, feeling_view.no_form(text, locale))
+
+
+@dataclass(frozen=True)
+class AfterSubmit:
+    """What to tell the person once the form has closed."""
+
+    update: tuple[str, str, dict[str, Any]] | None = None  # redraw this message (a prompt DM)
+    reply: tuple[str, dict[str, Any], bool] | None = None  # answer where the command was typed
+    home: bool = False  # refresh their Home tab
+
+
+def feeling_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Errors go back into the form; a good form is saved, then the person is told where they were."""
+    deps = deps_of(context)
+    team_id, user_id = who(context)
+    ctx = feeling_view.context_of(view.get("private_metadata"))
+    with deps.db.session() as session:
+        staff = ensure_staff(session, team_id, user_id)
+        locale = staff.locale
+        draft, errors = feeling_view.read(view["state"]["values"], locale)
+        if draft.client_id is not None and not clients.exists(session, team_id, draft.client_id):
+            errors["client"] = common_view.client_gone(locale)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        saved = feeling_form.save(
+            session, team_id, staff, draft, prompt_id=ctx.prompt_id, checkin_id=ctx.checkin_id, now=deps.now()
+        )
+    after = AfterSubmit(home=True)
+    if ctx.prompt_id is not None:
+        # The live DM for this prompt, wherever the form was opened from (the DM, or Home).
+        channel, ts = saved.prompt_message[0] or ctx.channel, saved.prompt_message[1] or ctx.ts
+        if saved.prompt and saved.checkin_id is not None and draft.score is not None and channel and ts:
+            answered = prompt_view.answered(saved.prompt, draft.score, saved.checkin_id)
+            after = AfterSubmit(update=(channel, ts, answered), home=not ctx.channel)
+    elif ctx.response_url and draft.score is not None:
+        text = feeling_view.saved(saved.client_name, draft.score, amended=saved.amended, locale=locale)
+        after = AfterSubmit(reply=(ctx.response_url, {"text": text}, saved.amended))
+    ack()
+    deps.background.submit(run_logged, _confirm, after, client, context)
+
+
+def _confirm(after: AfterSubmit, client: WebClient, context: BoltContext) -> None:
+    """After the form closed: redraw the prompt DM, answer in the channel, or refresh Home."""
+    if after.update is not None:
+        channel, ts, payload = after.update
+        update_message(client, channel, ts, payload)
+    if after.reply is not None:
+        url, payload, replace = after.reply
+        reply(url, payload, replace_original=replace)
+    if after.home:
+        team_id, user_id = who(context)
+        publish_home(deps_of(context), client, team_id, user_id)
+
+
+def undo_clicked(body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    """Undo on the confirmation: the check-in is removed and the confirmation says so."""
+    deps = deps_of(context)
+    team_id, user_id = who(context)
+    checkin_id, _ = button_value(action)
+    with deps.db.session() as session:
+        staff = ensure_staff(session, team_id, user_id)
+        removed = checkins.undo(session, team_id, staff, checkin_id) if checkin_id else None
+        text = feeling_view.undone(removed.client.name if removed else None, staff.locale)
+    reply(body.get("response_url"), {"text": text}, replace_original=True)
+
+
+def details_clicked(
+    body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """ "Add note / expectations" on a logged check-in: the form, filled with that check-in."""
+    deps = deps_of(context)
+    team_id, user_id = who(context)
+    checkin_id, _ = button_value(action)
+    with deps.db.session() as session:
+        staff = ensure_staff(session, team_id, user_id)
+        locale = staff.locale
+        found = feeling_form.details(session, team_id, staff, checkin_id)
+    if found is None:
+        reply(body.get("response_url"), {"text": feeling_view.undone(None, locale)})
+        return
+    if found.prompt_id is not None:
+        # Details for a prompt's answer: the DM is redrawn, not replaced by a bare line.
+        ctx = feeling_view.ModalContext(
+            prompt_id=found.prompt_id, fixed_client=f"{found.client_name}: {found.touchpoint_title}"
+        )
+    else:
+        ctx = feeling_view.ModalContext(
+            checkin_id=checkin_id, fixed_client=found.client_name, response_url=body.get("response_url")
+        )
+    open_view(client, body.get("trigger_id"), feeling_view.modal(found.draft, ctx, locale=locale))
+
+
+def log_feeling_clicked(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """ "Log a feeling" on the Home tab: an empty form."""
+    deps = deps_of(context)
+    with deps.db.session() as session:
+        locale = ensure_staff(session, *who(context)).locale
+    view = feeling_view.modal(checkins.Draft(), feeling_view.ModalContext(), locale=locale)
+    open_view(client, body.get("trigger_id"), view)
+
+
+def log_feeling_for_client_clicked(
+    body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """ "Log feeling" beside a client (Home tab, client card): the form with that client chosen."""
+    deps = deps_of(context)
+    team_id, user_id = who(context)
+    client_id, _ = button_value(action)
+    with deps.db.session() as session:
+        locale = ensure_staff(session, team_id, user_id).locale
+        draft = checkins.draft_for_client(session, team_id, client_id)
+    ctx = feeling_view.ModalContext(response_url=body.get("response_url"))
+    open_view(client, body.get("trigger_id"), feeling_view.modal(draft, ctx, locale=locale))
