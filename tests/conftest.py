@@ -1,5 +1,10 @@
 """Shared fixtures: a migrated database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set), a fake
-Slack Web API on 127.0.0.1, a controllable clock, and the real WSGI app driven by signed requests."""
+Slack Web API on 127.0.0.1, a controllable clock, and the real WSGI app driven by signed requests.
+
+Time, one way throughout: the app reads "now" from the clock it is given (`Deps.clock`), and domain
+code takes `now` as a parameter, so tests set and advance the `clock` fixture instead of sleeping or
+patching the system clock. (Slack's request signatures carry real timestamps, as Slack's do.)
+The tree mirrors the code: tests/domain, tests/services, tests/views, tests/listeners, tests/jobs."""
 
 from __future__ import annotations
 
@@ -12,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, exc, text
+from sqlalchemy.pool import NullPool
 
 from bot import jobs
 from bot.deps import Deps, InlineExecutor
@@ -20,7 +26,7 @@ from bot.web import create_wsgi_app
 from config.settings import Settings
 from fakeslack import FakeSlack
 from fakeslack.payloads import SlackSender, WSGITransport
-from storage.db import Database
+from storage.db import Database, normalize_url
 from storage.models import Base
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
@@ -79,6 +85,27 @@ def db(_template_db: str, tmp_path: Path) -> Iterator[Database]:
         database = Database(f"sqlite:///{path}")
         yield database
         database.dispose()
+
+
+@pytest.fixture
+def scratch_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of the test run's kind, to migrate step by step."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    server = create_engine(normalize_url(base), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    name = "rapport_test_migrations"
+    try:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    except exc.DBAPIError as error:
+        pytest.skip(f"cannot create a scratch database on the test server: {error.orig}")
+    yield server.url.set(database=name).render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    server.dispose()
 
 
 @pytest.fixture

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy import create_engine, delete, exc, func, insert, select
-from sqlalchemy.pool import NullPool
+from sqlalchemy import delete, func, insert, select
 
 from bot.domain.text import normalize
 from storage import queries, words
-from storage.db import Database, alembic_config, normalize_url
+from storage.db import Database, alembic_config
 from storage.models import Client, ClientAlias, ClientWord, Workspace
 from tests.factories import add_client
 
@@ -147,27 +143,6 @@ def test_rows_written_with_core_are_filed_by_refile_team(db):
     assert [name for _, name, _ in found(db, "T0003", "fox")] == ["Fox Media", "Red Fox"]
     with db.engine.begin() as connection:
         connection.execute(delete(ClientWord).where(ClientWord.team_id == "T0003"))
-
-
-@pytest.fixture
-def scratch_url(tmp_path) -> Iterator[str]:
-    """An empty database of the test run's kind, to migrate step by step."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    server = create_engine(normalize_url(base), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    name = "rapport_test_migrations"
-    try:
-        with server.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
-            connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    except exc.DBAPIError as error:
-        pytest.skip(f"cannot create a scratch database on the test server: {error.orig}")
-    yield server.url.set(database=name).render_as_string(hide_password=False)
-    with server.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    server.dispose()
 
 
 def test_the_migration_files_names_already_there(scratch_url):

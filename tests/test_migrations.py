@@ -1,9 +1,13 @@
 """The migrations build exactly the schema the models describe, on SQLite and on PostgreSQL."""
 
+from datetime import UTC, datetime
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import MetaData, insert, inspect
 
-from storage.db import Database
+from storage.db import Database, alembic_config
 from storage.models import Base
 
 
@@ -11,3 +15,55 @@ def test_the_migrated_schema_matches_the_models(db: Database) -> None:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_queued_prompt_edits_are_drawn_when_sent_after_0003(scratch_url: str) -> None:
+    """Edits queued before 0003 carried their drawing; after it they are kinds that draw when sent."""
+    command.upgrade(alembic_config(scratch_url), "0002")
+    database = Database(scratch_url)
+    at = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    with database.engine.begin() as connection:
+        old = MetaData()
+        old.reflect(connection)  # the tables as they were at 0002
+        tables = old.tables
+
+        def add(table: str, **row: object) -> None:
+            connection.execute(insert(tables[table]).values(team_id="T1", **row))
+
+        add("workspaces", locale="en", settings={}, installed_at=at)
+        add(
+            "staff",
+            slack_user_id="U1",
+            work_days="mon-fri",
+            work_start="09:00",
+            work_end="17:30",
+            created_at=at,
+        )
+        add("clients", name="Acme", name_key="acme", status="active", created_at=at, updated_at=at)
+        for n, status in ((1, "expired"), (2, "reminded")):
+            tp = dict(
+                client_id=1, staff_id=1, kind="call", title=f"Call {n}", source="manual", cancelled=False
+            )
+            add("touchpoints", **tp, happened_at=at, created_at=at)
+            add("prompts", touchpoint_id=n, staff_id=1, client_id=1, status=status, due_at=at, created_at=at)
+            add(
+                "outbox",
+                kind="update",
+                method="chat.update",
+                channel="D1",
+                payload={"ts": f"1.{n}", "text": "drawn when queued"},
+                respect_working_hours=False,
+                not_before=at,
+                status="pending",
+                attempts=0,
+                ref_type="prompt",
+                ref_id=n,
+                created_at=at,
+            )
+    database.upgrade()
+    with database.engine.connect() as connection:
+        kinds = connection.exec_driver_sql("SELECT ref_id, kind FROM outbox ORDER BY ref_id").all()
+        columns = {c["name"] for c in inspect(connection).get_columns("outbox")}
+    assert [tuple(row) for row in kinds] == [(1, "prompt_expired"), (2, "prompt_moved")]
+    assert "method" not in columns
+    database.dispose()

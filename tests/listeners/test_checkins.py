@@ -1,13 +1,13 @@
-"""/feeling, from the slash command to the modal and back, through the real WSGI app."""
+"""/feeling and the feeling form, from the slash command to the form and back, through the real WSGI app."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import CheckIn
-from tests.factories import add_client
-
-USER = "U01LEAD001"
+from storage.models import (
+    CheckIn,
+)
+from tests.factories import USER, add_client
 
 
 def checkins(db):
@@ -171,22 +171,6 @@ def test_nobody_can_undo_someone_elses_check_in(rapport, db):
         message={"channel": "C0GENERAL", "ts": "1.0", "blocks": body["blocks"]},
     )
     assert len(checkins(db)) == 1
-
-
-def test_client_picker_suggests_matching_clients(rapport, db):
-    add_client(db, "Acme Corp")
-    add_client(db, "Globex")
-    add_client(db, "Acme Labs", team="T0OTHER")
-    body = rapport.slack.suggest(user=USER, action_id="client_select", block_id="client", value="acm").json()
-    assert [o["text"]["text"] for o in body["options"]] == ["Acme Corp"]
-
-
-def test_another_workspaces_clients_are_invisible(rapport, db):
-    add_client(db, "Acme", team="T0OTHER")
-    rapport.slack.command("/feeling", "acme 4", user=USER)
-    assert checkins(db) == []
-    warning = rapport.fake.calls_to("views.open")[0].args["view"]["blocks"][0]["text"]["text"]
-    assert "no clients" in warning.lower()
 
 
 def test_the_ack_does_not_wait_for_a_slow_slack(fake, db, clock):
