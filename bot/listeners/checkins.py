@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -10,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.domain.text import unescape_slack
 from bot.listeners.common import (
+    acting,
     after_ack,
     button_value,
     deps_of,
@@ -22,7 +24,6 @@ from bot.listeners.common import (
 )
 from bot.listeners.home import publish_home
 from bot.services import checkins, clients, feeling_form
-from bot.services.staff import ensure_staff
 from bot.views import common as common_view
 from bot.views import feeling as feeling_view
 from bot.views import prompt as prompt_view
@@ -40,16 +41,14 @@ def register(app: App) -> None:
 def feeling_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """`/feeling acme 4 good kickoff` logs at once; with anything missing or unclear, the form opens."""
     deps = deps_of(context)
-    team_id, user_id = who(context)
     text = unescape_slack(command.get("text") or "")
     checkin_id: int | None = None
-    with deps.db.session() as session:
-        staff = ensure_staff(session, team_id, user_id)
+    with acting(context) as (session, staff):
         locale = staff.locale
-        result = checkins.interpret(session, team_id, text)
+        result = checkins.interpret(session, staff.team_id, text)
         if result.ready:
             checkin_id = checkins.log(
-                session, team_id, staff.id, result.draft, source="command", now=deps.now()
+                session, staff.team_id, staff.id, result.draft, source="command", now=deps.now()
             )
     draft = result.draft
     if checkin_id is not None and draft.score is not None:
@@ -60,21 +59,9 @@ def feeling_command(ack: Ack, command: dict[str, Any], client: WebClient, contex
         return
     ack()
     notice = common_view.notice(result.problem, locale)
-    deps.background.submit(run_logged, _open_feeling_form, client, command, draft, notice, locale, text)
-
-
-def _open_feeling_form(
-    client: WebClient,
-    command: dict[str, Any],
-    draft: checkins.Draft,
-    notice: str | None,
-    locale: str | None,
-    text: str,
-) -> None:
-    # Built after the ack: drawing the form costs more than everything else the command does.
     ctx = feeling_view.ModalContext(response_url=command.get("response_url"))
-    view = feeling_view.modal(draft, ctx, notice=notice, locale=locale)
-    open_form(client, command, view, feeling_view.no_form(text, locale))
+    form = partial(feeling_view.modal, draft, ctx, notice=notice, locale=locale)
+    deps.background.submit(run_logged, open_form, client, command, form, feeling_view.no_form(text, locale))
 
 
 @dataclass(frozen=True)
@@ -89,19 +76,23 @@ class AfterSubmit:
 def feeling_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Errors go back into the form; a good form is saved, then the person is told where they were."""
     deps = deps_of(context)
-    team_id, user_id = who(context)
     ctx = feeling_view.context_of(view.get("private_metadata"))
-    with deps.db.session() as session:
-        staff = ensure_staff(session, team_id, user_id)
+    with acting(context) as (session, staff):
         locale = staff.locale
         draft, errors = feeling_view.read(view["state"]["values"], locale)
-        if draft.client_id is not None and not clients.exists(session, team_id, draft.client_id):
+        if draft.client_id is not None and not clients.exists(session, staff.team_id, draft.client_id):
             errors["client"] = common_view.client_gone(locale)
         if errors:
             ack(response_action="errors", errors=errors)
             return
         saved = feeling_form.save(
-            session, team_id, staff, draft, prompt_id=ctx.prompt_id, checkin_id=ctx.checkin_id, now=deps.now()
+            session,
+            staff.team_id,
+            staff,
+            draft,
+            prompt_id=ctx.prompt_id,
+            checkin_id=ctx.checkin_id,
+            now=deps.now(),
         )
     after = AfterSubmit(home=True)
     if ctx.prompt_id is not None:
@@ -132,12 +123,9 @@ def _confirm(after: AfterSubmit, client: WebClient, context: BoltContext) -> Non
 
 def undo_clicked(body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
     """Undo on the confirmation: the check-in is removed and the confirmation says so."""
-    deps = deps_of(context)
-    team_id, user_id = who(context)
     checkin_id, _ = button_value(action)
-    with deps.db.session() as session:
-        staff = ensure_staff(session, team_id, user_id)
-        removed = checkins.undo(session, team_id, staff, checkin_id) if checkin_id else None
+    with acting(context) as (session, staff):
+        removed = checkins.undo(session, staff.team_id, staff, checkin_id) if checkin_id else None
         text = feeling_view.undone(removed.client.name if removed else None, staff.locale)
     reply(body.get("response_url"), {"text": text}, replace_original=True)
 
@@ -145,14 +133,11 @@ def undo_clicked(body: dict[str, Any], action: dict[str, Any], context: BoltCont
 def details_clicked(
     body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    """ "Add note / expectations" on a logged check-in: the form, filled with that check-in."""
-    deps = deps_of(context)
-    team_id, user_id = who(context)
+    """The "Add note / expectations" button on a logged check-in: the form, filled with it."""
     checkin_id, _ = button_value(action)
-    with deps.db.session() as session:
-        staff = ensure_staff(session, team_id, user_id)
+    with acting(context) as (session, staff):
         locale = staff.locale
-        found = feeling_form.details(session, team_id, staff, checkin_id)
+        found = feeling_form.details(session, staff.team_id, staff, checkin_id)
     if found is None:
         reply(body.get("response_url"), {"text": feeling_view.undone(None, locale)})
         return
@@ -169,10 +154,9 @@ def details_clicked(
 
 
 def log_feeling_clicked(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """ "Log a feeling" on the Home tab: an empty form."""
-    deps = deps_of(context)
-    with deps.db.session() as session:
-        locale = ensure_staff(session, *who(context)).locale
+    """The Home tab's "Log a feeling": an empty form."""
+    with acting(context) as (_, staff):
+        locale = staff.locale
     view = feeling_view.modal(checkins.Draft(), feeling_view.ModalContext(), locale=locale)
     open_view(client, body.get("trigger_id"), view)
 
@@ -180,12 +164,10 @@ def log_feeling_clicked(body: dict[str, Any], client: WebClient, context: BoltCo
 def log_feeling_for_client_clicked(
     body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    """ "Log feeling" beside a client (Home tab, client card): the form with that client chosen."""
-    deps = deps_of(context)
-    team_id, user_id = who(context)
+    """The "Log feeling" button beside a client (Home tab, client card): the form, that client chosen."""
     client_id, _ = button_value(action)
-    with deps.db.session() as session:
-        locale = ensure_staff(session, team_id, user_id).locale
-        draft = checkins.draft_for_client(session, team_id, client_id)
+    with acting(context) as (session, staff):
+        locale = staff.locale
+        draft = checkins.draft_for_client(session, staff.team_id, client_id)
     ctx = feeling_view.ModalContext(response_url=body.get("response_url"))
     open_view(client, body.get("trigger_id"), feeling_view.modal(draft, ctx, locale=locale))

@@ -8,9 +8,8 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.domain.problem import Problem
-from bot.listeners.common import deps_of, who
+from bot.listeners.common import acting, deps_of
 from bot.services import clients
-from bot.services.staff import ensure_staff
 from bot.views import clients as clients_view
 
 
@@ -23,10 +22,8 @@ def rapport_client(
     ack: Ack, text: str, command: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     deps = deps_of(context)
-    team_id, user_id = who(context)
-    with deps.db.session() as session:
-        staff = ensure_staff(session, team_id, user_id)
-        found = clients.look_up(session, team_id, text, deps.now())
+    with acting(context) as (session, staff):
+        found = clients.look_up(session, staff.team_id, text, deps.now())
         if isinstance(found, Problem):
             ack(**clients_view.not_found(found, staff.locale))
         else:

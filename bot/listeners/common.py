@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -12,8 +13,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.webhook import WebhookClient
+from sqlalchemy.orm import Session
 
 from bot.deps import Deps
+from bot.services.staff import ensure_staff
+from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +31,15 @@ def deps_of(context: BoltContext) -> Deps:
 def who(context: BoltContext) -> tuple[str, str]:
     """The workspace and the person a request comes from."""
     return context.team_id or "", context.user_id or ""
+
+
+@contextmanager
+def acting(context: BoltContext) -> Iterator[tuple[Session, Staff]]:
+    """One unit of work for the person a request comes from: a session, and their staff row (made
+    the first time they use Rapport)."""
+    team_id, user_id = who(context)
+    with deps_of(context).db.session() as session:
+        yield session, ensure_staff(session, team_id, user_id)
 
 
 # What a handler run after the ack may ask for, by parameter name, as Bolt would give it.
@@ -116,10 +129,11 @@ def open_view(client: WebClient, trigger_id: str | None, view: View) -> bool:
         return False
 
 
-def open_form(client: WebClient, command: dict[str, Any], view: View, fallback: str) -> None:
-    """After a command's ack: open its form; when Slack will not (the trigger expired), say so in
-    the channel, giving back what was typed so nothing is lost."""
-    if not open_view(client, command.get("trigger_id"), view):
+def open_form(client: WebClient, command: dict[str, Any], draw: Callable[[], View], fallback: str) -> None:
+    """After a command's ack: draw its form and open it (drawing costs more than everything else a
+    command does, so it waits until Slack has its answer); when Slack will not open it (the trigger
+    expired), say so in the channel, giving back what was typed so nothing is lost."""
+    if not open_view(client, command.get("trigger_id"), draw()):
         reply(command.get("response_url"), {"text": fallback})
 
 

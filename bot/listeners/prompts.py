@@ -10,16 +10,15 @@ from slack_sdk import WebClient
 
 from bot.domain.feelings import FACES
 from bot.listeners.common import (
+    acting,
     after_ack,
     button_value,
     clicked_message,
     deps_of,
     open_view,
     update_message,
-    who,
 )
 from bot.services import checkins, prompts
-from bot.services.staff import ensure_staff
 from bot.views import feeling as feeling_view
 from bot.views import prompt as prompt_view
 
@@ -43,15 +42,13 @@ def prompt_clicked(
 ) -> None:
     """Apply the click, then redraw the message; a stale click shows how the prompt was settled."""
     deps = deps_of(context)
-    team_id, user_id = who(context)
     prompt_id, arg = button_value(action)
     change = BUTTONS.get(action.get("action_id") or "")
     if prompt_id is None or change is None:
         return
-    with deps.db.session() as session:
-        staff = ensure_staff(session, team_id, user_id)
-        outcome = prompts.click(session, team_id, staff, prompt_id, change, arg, deps.now())
-        facts = prompts.facts(session, team_id, prompt_id) if outcome else None
+    with acting(context) as (session, staff):
+        outcome = prompts.click(session, staff.team_id, staff, prompt_id, change, arg, deps.now())
+        facts = prompts.facts(session, staff.team_id, prompt_id) if outcome else None
     if outcome is not None and facts is not None:
         update_message(client, *clicked_message(body), prompt_view.after_click(facts, outcome))
 
@@ -59,15 +56,13 @@ def prompt_clicked(
 def details_clicked(
     body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    """ "Add note / expectations" on the DM, or "Answer" on the Home tab: the form for that prompt."""
-    deps = deps_of(context)
-    team_id, user_id = who(context)
+    """The DM's "Add note / expectations", or the Home tab's "Answer": the form for that prompt."""
     prompt_id, _ = button_value(action)
     if prompt_id is None:
         return
-    with deps.db.session() as session:
-        locale = ensure_staff(session, team_id, user_id).locale
-        facts = prompts.facts(session, team_id, prompt_id)
+    with acting(context) as (session, staff):
+        locale = staff.locale
+        facts = prompts.facts(session, staff.team_id, prompt_id)
     if facts is None:
         return
     channel, ts = clicked_message(body)

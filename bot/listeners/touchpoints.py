@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.domain.text import truncate
-from bot.listeners.common import after_ack, deps_of, open_form, open_view, reply, run_logged, who
+from bot.listeners.common import acting, after_ack, deps_of, open_form, open_view, reply, run_logged, who
 from bot.listeners.home import publish_home
 from bot.services import clients, touchpoints
-from bot.services.staff import ensure_staff
 from bot.services.touchpoints import TouchpointDraft
 from bot.views import common as common_view
 from bot.views import touchpoint as touchpoint_view
@@ -30,18 +30,16 @@ def rapport_touchpoint(
 ) -> None:
     """`/rapport touchpoint acme call with Jan` logs it; anything missing or unclear opens the form."""
     deps = deps_of(context)
-    team_id, user_id = who(context)
     now = deps.now()
     done = None
-    with deps.db.session() as session:
-        staff = ensure_staff(session, team_id, user_id)
+    with acting(context) as (session, staff):
         locale, tz = staff.locale, staff.tz
-        draft, problem = touchpoints.interpret(session, team_id, text)
+        draft, problem = touchpoints.interpret(session, staff.team_id, text)
         if problem is None and draft.client_id is not None:
-            done = touchpoints.log(
+            done = touchpoints.record(
                 session,
                 deps.settings,
-                team_id=team_id,
+                team_id=staff.team_id,
                 staff=staff,
                 client_id=draft.client_id,
                 kind=draft.kind,
@@ -54,11 +52,10 @@ def rapport_touchpoint(
         return
     ack()
     notice = common_view.notice(problem, locale)
-    view = touchpoint_view.modal(
-        draft, now, notice=notice, response_url=command.get("response_url"), locale=locale
-    )
+    url = command.get("response_url")
+    form = partial(touchpoint_view.modal, draft, now, notice=notice, response_url=url, locale=locale)
     deps.background.submit(
-        run_logged, open_form, client, command, view, touchpoint_view.no_form(text, locale)
+        run_logged, open_form, client, command, form, touchpoint_view.no_form(text, locale)
     )
 
 
@@ -67,8 +64,7 @@ def touchpoint_submitted(ack: Ack, view: dict[str, Any], client: WebClient, cont
     team_id, user_id = who(context)
     meta = common_view.read_metadata(view.get("private_metadata"))
     now = deps.now()
-    with deps.db.session() as session:
-        staff = ensure_staff(session, team_id, user_id)
+    with acting(context) as (session, staff):
         locale = staff.locale
         fields, errors = touchpoint_view.read(view["state"]["values"], now, locale)
         if fields["client_id"] is not None and not clients.exists(session, team_id, fields["client_id"]):
@@ -76,7 +72,7 @@ def touchpoint_submitted(ack: Ack, view: dict[str, Any], client: WebClient, cont
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        done = touchpoints.log(
+        done = touchpoints.record(
             session,
             deps.settings,
             team_id=team_id,
@@ -97,23 +93,23 @@ def touchpoint_submitted(ack: Ack, view: dict[str, Any], client: WebClient, cont
 
 
 def log_touchpoint_clicked(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """ "Log a touchpoint" on the Home tab: an empty form."""
+    """The Home tab's "Log a touchpoint": an empty form."""
     deps = deps_of(context)
-    with deps.db.session() as session:
-        locale = ensure_staff(session, *who(context)).locale
+    with acting(context) as (_, staff):
+        locale = staff.locale
     open_view(
         client, body.get("trigger_id"), touchpoint_view.modal(TouchpointDraft(), deps.now(), locale=locale)
     )
 
 
 def message_shortcut(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """ "Log as client touchpoint" on any message: the form, titled with the message's first line."""
+    """The message shortcut "Log as client touchpoint": the form, titled with the first line."""
     deps = deps_of(context)
     message = body.get("message") or {}
     first_line = (message.get("text") or "").strip().splitlines()[:1]
     title = truncate(first_line[0], 120) if first_line else ""
-    with deps.db.session() as session:
-        locale = ensure_staff(session, *who(context)).locale
+    with acting(context) as (_, staff):
+        locale = staff.locale
     channel = (body.get("channel") or {}).get("id")
     permalink = f"slack://channel?id={channel}&message={message.get('ts')}" if channel else None
     view = touchpoint_view.modal(

@@ -13,7 +13,7 @@ from bot.domain.text import split_client_and_rest
 from bot.services import access, clients, prompts
 from config.settings import Settings
 from storage import queries
-from storage.models import Client, Prompt, Staff, Touchpoint
+from storage.models import Client, Staff, Touchpoint
 
 KINDS = ("meeting", "call", "email", "chat", "visit", "lunch", "workshop", "review", "other")
 KIND_WORDS = {"meet": "meeting", "mail": "email", "e-mail": "email", "phone": "call", "videocall": "call"}
@@ -71,36 +71,6 @@ class Recorded:
     asks_at: datetime | None  # when the prompt will ask how it went, when that is later than now
 
 
-def log(
-    session: Session,
-    settings: Settings,
-    *,
-    team_id: str,
-    staff: Staff,
-    client_id: int,
-    kind: str,
-    title: str,
-    happened_at: datetime,
-    now: datetime,
-    permalink: str | None = None,
-) -> Recorded:
-    """A touchpoint logged by hand (command, form, message shortcut)."""
-    tp, prompt = record(
-        session,
-        settings,
-        team_id=team_id,
-        staff=staff,
-        client_id=client_id,
-        kind=kind,
-        title=title,
-        happened_at=happened_at,
-        now=now,
-        permalink=permalink,
-    )
-    later = prompt.due_at if prompt is not None and prompt.due_at > now else None
-    return Recorded(tp.kind, tp.title, tp.client.name, later)
-
-
 def record(
     session: Session,
     settings: Settings,
@@ -116,14 +86,14 @@ def record(
     source: str = "manual",
     external_id: str | None = None,
     permalink: str | None = None,
-) -> tuple[Touchpoint, Prompt | None]:
+) -> Recorded:
     """Store a touchpoint once (by source + external id) and queue the prompt to whoever was there."""
     if access.in_team(session, Client, client_id, team_id) is None:
         raise ValueError("unknown client")
     if external_id:
         existing = queries.touchpoint_by_external_id(session, team_id, source, external_id)
         if existing is not None:
-            return existing, None
+            return Recorded(existing.kind, existing.title, existing.client.name, None)
     touchpoint = Touchpoint(
         team_id=team_id,
         client_id=client_id,
@@ -140,4 +110,5 @@ def record(
     session.add(touchpoint)
     session.flush()
     prompt = prompts.schedule(session, settings, touchpoint, staff, now) if staff.slack_user_id else None
-    return touchpoint, prompt
+    later = prompt.due_at if prompt is not None and prompt.due_at > now else None
+    return Recorded(touchpoint.kind, touchpoint.title, touchpoint.client.name, later)
