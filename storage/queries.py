@@ -143,7 +143,6 @@ _STAFF_REF = select(_staff.c.id, _staff.c.locale).where(
 )
 
 
-
 def has_clients(session: Runner, team_id: str) -> bool:
     return session.execute(_ANY_CLIENT, {"team_id": team_id}).first() is not None
 
@@ -216,7 +215,6 @@ def checkin_points(
     for cid, at, score in rows:
         points[cid].append((at, score))
     return points
-
 
 
 def last_touchpoints(session: Session, team_id: str, client_ids: Sequence[int]) -> dict[int, Touchpoint]:
