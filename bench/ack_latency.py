@@ -2,12 +2,12 @@
 
     python -m bench.ack_latency            (or: python bench/ack_latency.py)
 
-Builds a database with 1,000 clients and 200,000 check-ins, serves the real app (`bot.web:app`,
-exactly as the Procfile does, configured from the environment) with gunicorn's gthread worker on
-127.0.0.1, and sends 2,000 signed `/feeling` slash commands (valid, ambiguous and invalid mixed) at
-concurrency 8 over loopback with keep-alive connections. Then the same requests go to a bare Bolt
-app whose `/feeling` listener only calls `ack()`, served the same way. A fake Slack Web API
-(fakeslack) answers the app's `views.open` calls from a process of its own.
+Builds a database with 1,000 clients and 200,000 check-ins (with the demo package's bulk builder),
+serves the real app (`bot.web:app`, exactly as the Procfile does, configured from the environment)
+with gunicorn's gthread worker on 127.0.0.1, and sends 2,000 signed `/feeling` slash commands (valid,
+ambiguous and invalid mixed) at concurrency 8 over loopback with keep-alive connections. Then the
+same requests go to a bare Bolt app whose `/feeling` listener only calls `ack()`, served the same
+way. A fake Slack Web API (fakeslack) answers the app's `views.open` calls from a process of its own.
 
 Stdout gets one JSON line (p50/p99 of both, their ratio, whether the targets are met); progress
 and details go to stderr. Everything listens on and talks to 127.0.0.1 only. See bench/README.md.
@@ -29,9 +29,8 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -50,138 +49,6 @@ HOST = "127.0.0.1"
 P99_TARGET_MS = 100.0
 P50_RATIO_TARGET = 2.0
 
-# --- realistic client names ---------------------------------------------------------------------
-
-FIRST = """
-Acme Northwind Bluebird Blue Red Green Golden Silver Copper Iron Granite Oak Pine Cedar Maple Birch
-Willow Aspen Harbor Harbour Summit Ridge Valley River Lake Ocean Coastal Island Prairie Meadow Canyon
-Mesa Delta Sierra Alpine Arctic Polar Solar Lunar Stellar Nova Orbit Comet Atlas Apollo Helios Zephyr
-Boreal Nimbus Cirrus Horizon Vista Beacon Lighthouse Anchor Compass Keystone Cornerstone Bridge Gateway
-Pioneer Frontier Heritage Legacy Liberty Union Capital Crown Royal Regal Sterling Noble Monarch Falcon
-Eagle Hawk Raven Heron Kestrel Osprey Owl Fox Wolf Bear Lynx Otter Badger Bison Stag Lion Tiger Panda
-Koala Dolphin Orca Marlin Coral Pearl Amber Jade Onyx Ruby Sapphire Emerald Opal Topaz Indigo Crimson
-Scarlet Ivory Ebony Velvet Linen Cotton Bramble Thistle Clover Fern Moss Ivy Laurel Sage Basil Juniper
-Rosemary Saffron Cinnamon Ginger Pepper Mint Lemon Orange Cherry Plum Peach Apple Olive Fig Walnut
-Chestnut Hazel Acorn Bluebell Poppy Lotus Orchid Tulip Lily Daisy Magnolia Jasmine Lavender Heather
-Brook Creek Spring Fountain Cascade Rapids Tide Wave Surf Reef Bay Cove Port Quay Wharf Dock Mill Forge
-Foundry Anvil Hammer Loom Spindle Lantern Candle Ember Flint Spark Blaze Flare Prism Quartz Crystal
-Vertex Apex Zenith Pinnacle Crest Peak Cliff Boulder Pebble Sandstone Marble Slate Cobalt Nickel Zinc
-Titan Vector Matrix Quantum Fusion Catalyst Kinetic Momentum Velocity Tandem Parallel Meridian Equinox
-Solstice Aurora Twilight Dawn Dusk Midnight Morning Evergreen Everest Kilimanjaro Fuji Andes Sahara
-Kalahari Sonora Mojave Yukon Klondike Hudson Thames Danube Rhine Seine Loire Tiber Nile Amazon Orinoco
-Brightside Clearwater Stonebridge Riverside Lakeside Hillcrest Fairview Greenfield Westbrook Eastwood
-Northgate Southpark Kingsley Ashford Bradford Carlisle Dunmore Elmwood Fairfax Glenwood Hartley
-""".split()  # noqa: SIM905
-
-SECOND = """
-Labs Media Studio Studios Partners Group Foods Logistics Health Capital Consulting Digital Robotics
-Apparel Ventures Systems Analytics Bakery Brewing Dental Legal Realty Travel Fitness Energy Solar
-Pharma Games Records Architects Motors Coffee Books Clinic Insurance Marine Outdoors Pets Textiles
-Wines Works Interiors Furniture Cosmetics Software Security Aviation Academy Events Catering
-""".split()  # noqa: SIM905
-
-COMPANY_SUFFIXES = ["Inc.", "Ltd", "GmbH", "B.V.", "& Co", "LLC", "AG", "S.A."]
-
-SPECIAL_NAMES = [
-    "Café Müller",
-    "O'Brien & Sons",
-    "Zoë Design Studio",
-    "Björk & Berg",
-    "Café Lumière",
-    "Müller Bäckerei",
-    "L'Atelier Rose",
-    "Núñez Abogados",
-    "São Paulo Imports",
-    "Dvořák Audio",
-    "Ødegaard Marine Services",
-    "Łukasz & Co",
-    "Château Verde Wines",
-    "Smith, Jones & Partners",
-    "AT&T Regional Office",
-    "Ben & Jerry's Franchise North",
-]
-
-NOTES = [
-    "good call",
-    "great kickoff, they loved the demo",
-    "quiet meeting, waiting on budget",
-    "asked about the invoice again",
-    "happy with the new dashboard",
-    "frustrated about the delay on phase 2",
-    "renewal looks likely",
-    "new stakeholder joined, a bit skeptical",
-    "quick sync",
-    "they want weekly updates from now on",
-    "escalated a bug in checkout",
-    "praised the design team",
-    "",
-    "",
-    "",
-    "moved the launch to next month",
-    "asked for a discount",
-    "very positive QBR",
-    "mixed feelings about the copy",
-    "they're hiring a new head of marketing",
-]
-
-TAGS = ["upsell", "billing", "renewal", "bug", "design", "scope", "launch", "praise"]
-SCORE_FORMS = ["{s}", "{s}", "{s}", "{s}", "{s}/5", "face", "emoji"]
-FACE_NAMES = {
-    1: ":persevere:",
-    2: ":slightly_frowning_face:",
-    3: ":neutral_face:",
-    4: ":slightly_smiling_face:",
-    5: ":star-struck:",
-}
-FACE_EMOJI = {1: "😣", 2: "🙁", 3: "😐", 4: "🙂", 5: "🤩"}
-
-
-def slack_escape(text: str) -> str:
-    """Slack escapes &, < and > in the text it sends (control sequences like <@U1> stay)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def client_names(count: int, rng: random.Random) -> list[str]:
-    """`count` names with distinct matching keys; many share a first word ("Acme Labs", "Acme Media")."""
-    from bot.domain.text import normalize
-
-    names: list[str] = []
-    keys: set[str] = set()
-
-    def add(name: str) -> None:
-        key = normalize(name)
-        if key and key not in keys and len(names) < count:
-            keys.add(key)
-            names.append(name)
-
-    for name in SPECIAL_NAMES:
-        add(name)
-    pairs = [(a, b) for a in FIRST for b in SECOND]
-    rng.shuffle(pairs)
-    for a, b in pairs:
-        if len(names) >= count:
-            break
-        roll = rng.random()
-        if roll < 0.06:
-            add(a)  # a one-word brand
-        elif roll < 0.14:
-            add(f"{a} {rng.choice(FIRST)} {b}")
-        elif roll < 0.22:
-            add(f"{a} {b} {rng.choice(COMPANY_SUFFIXES)}")
-        else:
-            add(f"{a} {b}")
-    while len(names) < count:  # only for very large --clients
-        add(f"{rng.choice(FIRST)} {rng.choice(FIRST)} {rng.choice(FIRST)} {rng.choice(SECOND)}")
-    return names
-
-
-def acronym(name: str) -> str:
-    from bot.domain.text import normalize
-
-    words = normalize(name).split()
-    return "".join(w[0] for w in words) if len(words) >= 2 else ""
-
-
 # --- the database -------------------------------------------------------------------------------
 
 
@@ -194,18 +61,13 @@ class Catalog:
     checkins: int
 
 
-def staff_user(n: int) -> str:
-    return f"U0STAFF{n:03d}"
-
-
 def build_database(url: str, n_clients: int, n_checkins: int, rng: random.Random) -> Catalog:
-    """Migrate, then bulk insert (Core executemany in chunks) unless the workspace is already there."""
-    from sqlalchemy import func, insert, select
+    """Migrate, then fill with the demo's bulk builder (Core executemany) unless the workspace is there."""
+    from sqlalchemy import func, select
 
-    from bot.domain.text import normalize
-    from storage import words
+    from demo.data import load_workspace
     from storage.db import Database
-    from storage.models import CheckIn, Client, ClientAlias, Staff, Workspace
+    from storage.models import CheckIn, Client, ClientAlias, Staff
 
     db = Database(url)
     started = time.perf_counter()
@@ -215,106 +77,13 @@ def build_database(url: str, n_clients: int, n_checkins: int, rng: random.Random
     if existing:
         log(f"database already holds {existing} clients for {TEAM}: reusing it as is")
     else:
-        now = datetime.now(UTC)
-        with db.engine.begin() as conn:
-            conn.execute(insert(Workspace), [{"team_id": TEAM, "name": "Bench Agency", "settings": {}}])
-            conn.execute(
-                insert(Staff),
-                [
-                    {
-                        "team_id": TEAM,
-                        "slack_user_id": staff_user(i),
-                        "email": f"staff{i}@agency.example",
-                        "name": f"Staff {i}",
-                        "tz": rng.choice(["Europe/Amsterdam", "Europe/London", "America/New_York"]),
-                        "locale": "en-US",
-                        "created_at": now - timedelta(days=800),
-                    }
-                    for i in range(1, STAFF + 1)
-                ],
-            )
-            staff_ids = list(conn.scalars(select(Staff.id).where(Staff.team_id == TEAM)))
-            names = client_names(n_clients, rng)
-            rows = []
-            for name in names:
-                created = now - timedelta(days=rng.uniform(730, 1100))
-                rows.append(
-                    {
-                        "team_id": TEAM,
-                        "name": name,
-                        "name_key": normalize(name),
-                        "segment": rng.choice(["retainer", "project", "enterprise", None]),
-                        "status": "active" if rng.random() < 0.95 else "churned",
-                        "lead_id": rng.choice(staff_ids),
-                        "partner_id": rng.choice(staff_ids) if rng.random() < 0.6 else None,
-                        "created_at": created,
-                        "updated_at": created,
-                    }
-                )
-            for chunk in chunks(rows, 1000):
-                conn.execute(insert(Client), chunk)
-            ids: dict[str, int] = {
-                key: cid
-                for key, cid in conn.execute(select(Client.name_key, Client.id).where(Client.team_id == TEAM))
-            }
-            # Aliases: acronyms ("Blue Harbor Labs" -> "BHL") for about one client in ten, only when no
-            # other name or alias has that key, so an alias names exactly one client.
-            taken = set(ids)
-            aliases = []
-            for name in names:
-                alias = acronym(name)
-                if len(alias) >= 2 and alias not in taken and rng.random() < 0.12:
-                    taken.add(alias)
-                    aliases.append(
-                        {
-                            "team_id": TEAM,
-                            "client_id": ids[normalize(name)],
-                            "alias": alias.upper(),
-                            "key": alias,
-                        }
-                    )
-            if aliases:
-                conn.execute(insert(ClientAlias), aliases)
-            words.refile_team(conn, TEAM)  # the word index, which the ORM keeps for the app's own writes
-        log(f"schema + {len(names)} clients, {len(aliases)} aliases, {STAFF} staff")
-
-        # Check-ins: some clients far busier than others, over two years, UTC-aware timestamps, in
-        # time order (ids grow with time, as in production). Random columns are drawn a chunk at a time.
-        client_ids = list(ids.values())
-        weights = [rng.paretovariate(1.2) for _ in client_ids]
-        span = timedelta(days=730).total_seconds()
-        stamps = sorted((rng.random() * span for _ in range(n_checkins)), reverse=True)  # oldest first
-        tag_sets = [[], [], [], [], [], *([t] for t in TAGS), ["renewal", "upsell"], ["bug", "scope"]]
-        with db.engine.begin() as conn:  # one transaction
-            for start in range(0, n_checkins, 10_000):
-                size = min(10_000, n_checkins - start)
-                columns = zip(
-                    rng.choices(client_ids, weights=weights, k=size),
-                    rng.choices(staff_ids, k=size),
-                    rng.choices((1, 2, 3, 4, 5), weights=(4, 8, 22, 42, 24), k=size),
-                    rng.choices([None, None, "below", "met", "met", "exceeded"], k=size),
-                    rng.choices(NOTES, k=size),
-                    rng.choices(tag_sets, k=size),
-                    rng.choices(("command", "modal", "prompt", "prompt"), k=size),
-                    stamps[start : start + size],
-                    strict=True,
-                )
-                rows = [
-                    {
-                        "team_id": TEAM,
-                        "client_id": cid,
-                        "staff_id": sid,
-                        "score": score,
-                        "expectation": expectation,
-                        "note": note or None,
-                        "tags": tags,
-                        "source": source,
-                        "created_at": now - timedelta(seconds=ago),
-                    }
-                    for cid, sid, score, expectation, note, tags, source, ago in columns
-                ]
-                conn.execute(insert(CheckIn), rows)
-        log(f"{n_checkins} check-ins inserted")
+        loaded = load_workspace(
+            db, TEAM, rng, clients=n_clients, checkins=n_checkins, staff=STAFF, name="Bench Agency"
+        )
+        log(
+            f"schema + {loaded.clients} clients, {loaded.aliases} aliases, {loaded.staff} staff, "
+            f"{loaded.checkins} check-ins inserted"
+        )
         if db.engine.dialect.name == "postgresql":
             # A production database has planner statistics (autovacuum); a fresh bulk load has none.
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -340,12 +109,17 @@ def build_database(url: str, n_clients: int, n_checkins: int, rng: random.Random
     return Catalog([(cid, name, aliases) for cid, (name, aliases) in sorted(clients.items())], users, n)
 
 
-def chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
 # --- what people type ---------------------------------------------------------------------------
+
+SCORE_FORMS = ["{s}", "{s}", "{s}", "{s}", "{s}/5", "face", "emoji"]
+FACE_NAMES = {
+    1: ":persevere:",
+    2: ":slightly_frowning_face:",
+    3: ":neutral_face:",
+    4: ":slightly_smiling_face:",
+    5: ":star-struck:",
+}
+FACE_EMOJI = {1: "😣", 2: "🙁", 3: "😐", 4: "🙂", 5: "🤩"}
 
 
 class Resolver:
@@ -386,6 +160,8 @@ class Command:
 
 def plan_commands(catalog: Catalog, n: int, rng: random.Random, *, quiet: bool = False) -> list[Command]:
     """60% valid ("acme labs 4 good call"), 20% ambiguous ("acme 3"), 20% invalid, shuffled."""
+    from demo.data import FIRST, NOTES, SECOND, slack_escape
+
     resolver = Resolver(catalog)
     by_name = [(name, aliases) for _, name, aliases in catalog.clients]
     valid_names = [(name, aliases) for name, aliases in by_name if resolver.kind(name) == "exact"]

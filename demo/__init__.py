@@ -9,6 +9,7 @@ expiries happen, and what staff see is printed as readable text.
 - `demo.agency`: the agency, its staff and clients, and the clients.csv it imports;
 - `demo.simulation`: the simulated weeks (`Demo`): the event queue and what staff do;
 - `demo.summary`: the numbers at the end, read back from the database;
+- `demo.data`: realistic data in bulk (many clients, two years of check-ins), for the benchmark;
 - `demo.printer`: printing what staff see, secrets masked;
 - `demo.guard`: the loopback-only socket guard.
 

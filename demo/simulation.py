@@ -40,6 +40,7 @@ from demo.agency import (
     make_agency,
     write_csv,
 )
+from demo.data import slack_escape
 from demo.printer import Printer
 from fakeslack import FakeSlack, render_message, render_view
 from fakeslack.payloads import SlackSender, WSGITransport
@@ -82,11 +83,6 @@ def find_element(message: dict[str, Any], action_id: str) -> tuple[str, dict[str
             if element.get("action_id") == action_id:
                 return block.get("block_id", "actions"), element
     return None
-
-
-def slack_escape(text: str) -> str:
-    """Slack escapes &, < and > in slash command text; the app unescapes them."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @dataclass
