@@ -122,32 +122,59 @@ FACE_NAMES = {
 FACE_EMOJI = {1: "😣", 2: "🙁", 3: "😐", 4: "🙂", 5: "🤩"}
 
 
-class Resolver:
-    """An in-memory stand-in for clients.resolve, to choose queries whose outcome is known."""
+@dataclass(frozen=True)
+class Queries:
+    """What people type for a client, sorted by what the app's own matching makes of it."""
 
-    def __init__(self, catalog: Catalog) -> None:
-        from bot.domain.text import normalize
+    names: list[str]  # full names, each naming its own client
+    aliases: list[str]  # aliases, each naming its own client
+    ambiguous: list[str]  # words that match several clients
+    unknown: list[str]  # text that names no client
 
-        self.rows: list[tuple[int, str, str]] = []
-        for cid, name, aliases in catalog.clients:
-            self.rows.append((cid, name, normalize(name)))
-            self.rows.extend((cid, name, normalize(a)) for a in aliases)
 
-    def kind(self, query: str) -> str:
-        from bot.domain.matching import Candidate, choose
-        from bot.domain.text import normalize
+def sort_queries(url: str, catalog: Catalog) -> Queries:
+    """Ask `bot.services.clients.resolve` on the built database what each candidate query names.
 
-        key = normalize(query)
-        hits = [r for r in self.rows if key in r[2]] if key else []
-        if len(hits) > 100:  # clients_matching keeps 100 rows, chosen by the database
-            return "too_many"
-        keys: dict[int, list[str]] = defaultdict(list)
-        names: dict[int, str] = {}
-        for cid, name, row_key in hits:
-            keys[cid].append(row_key)
-            names[cid] = name
-        match = choose(query, [Candidate(cid, names[cid], tuple(k)) for cid, k in keys.items()])
-        return str(match.kind)
+    So "valid" names exactly its client, "ambiguous" is ambiguous and "unknown" names nobody by
+    the app's rules (exact names and aliases first, then names with a word starting with the text).
+    """
+    from bot.domain.matching import MatchKind
+    from bot.services.clients import resolve
+    from demo.data import FIRST, SECOND
+    from storage.db import Database
+
+    db = Database(url)
+    try:
+        with db.session() as session:
+
+            def kind(query: str) -> MatchKind:
+                return resolve(session, TEAM, query).kind
+
+            def names(query: str, client_id: int) -> bool:
+                match = resolve(session, TEAM, query)
+                return match.kind is MatchKind.EXACT and match.client_id == client_id
+
+            valid = [(cid, name, aliases) for cid, name, aliases in catalog.clients if names(name, cid)]
+            queries = Queries(
+                names=[name for _, name, _ in valid],
+                aliases=[alias for cid, _, aliases in valid for alias in aliases if names(alias, cid)],
+                ambiguous=[w.lower() for w in sorted(set(FIRST + SECOND)) if kind(w) is MatchKind.AMBIGUOUS],
+                unknown=[
+                    q
+                    for q in ("zzz", "qwerty plumbing", "xylophone unlimited", "nonexistent corp")
+                    if kind(q) is MatchKind.NONE
+                ],
+            )
+    finally:
+        db.dispose()
+    if not queries.names or not queries.ambiguous or not queries.unknown:
+        raise SystemExit("the catalog gives no valid, ambiguous or unknown queries; try more --clients")
+    log(
+        f"queries, sorted by the app's resolve: {len(queries.names)} exact names, "
+        f"{len(queries.aliases)} aliases, {len(queries.ambiguous)} ambiguous words "
+        f"(e.g. {', '.join(queries.ambiguous[:4])}), {len(queries.unknown)} unknown"
+    )
+    return queries
 
 
 @dataclass(frozen=True)
@@ -158,28 +185,10 @@ class Command:
     user: str
 
 
-def plan_commands(catalog: Catalog, n: int, rng: random.Random, *, quiet: bool = False) -> list[Command]:
+def plan_commands(catalog: Catalog, queries: Queries, n: int, rng: random.Random) -> list[Command]:
     """60% valid ("acme labs 4 good call"), 20% ambiguous ("acme 3"), 20% invalid, shuffled."""
-    from demo.data import FIRST, NOTES, SECOND, slack_escape
+    from demo.data import NOTES, slack_escape
 
-    resolver = Resolver(catalog)
-    by_name = [(name, aliases) for _, name, aliases in catalog.clients]
-    valid_names = [(name, aliases) for name, aliases in by_name if resolver.kind(name) == "exact"]
-    alias_names = [(name, a) for name, aliases in valid_names for a in aliases if resolver.kind(a) == "exact"]
-    words = sorted({w for w in FIRST + SECOND})
-    ambiguous = [w.lower() for w in words if resolver.kind(w) == "ambiguous"]
-    unknown = [
-        q
-        for q in ("zzz", "qwerty plumbing", "xylophone unlimited", "nonexistent corp")
-        if resolver.kind(q) == "none"
-    ]
-    if not valid_names or not ambiguous or not unknown:
-        raise SystemExit("the catalog gives no valid, ambiguous or unknown queries; try more --clients")
-    if not quiet:
-        log(
-            f"query pools: {len(valid_names)} exact names, {len(alias_names)} aliases, "
-            f"{len(ambiguous)} ambiguous words (e.g. {', '.join(ambiguous[:4])})"
-        )
     long_note = ""
     note_words = " ".join(n for n in NOTES if n).split()
     while len(long_note) < 5000:
@@ -207,22 +216,22 @@ def plan_commands(catalog: Catalog, n: int, rng: random.Random, *, quiet: bool =
         score = rng.choices((1, 2, 3, 4, 5), weights=(4, 8, 22, 42, 24))[0]
         note = rng.choice(NOTES)
         if i < n_valid:
-            if alias_names and rng.random() < 0.1:
-                _, alias = rng.choice(alias_names)
+            if queries.aliases and rng.random() < 0.1:
+                alias = rng.choice(queries.aliases)
                 text, label = f"{alias} {score_text(score)} {slack_escape(note)}", "valid/alias"
             else:
-                name, _ = rng.choice(valid_names)
+                name = rng.choice(queries.names)
                 text, label = f"{typed(name)} {score_text(score)} {slack_escape(note)}", "valid/name"
             commands.append(Command("valid", label, text.strip(), user))
         elif i < n_valid + n_ambiguous:
-            text = f"{rng.choice(ambiguous)} {score_text(score)} {slack_escape(note)}"
+            text = f"{rng.choice(queries.ambiguous)} {score_text(score)} {slack_escape(note)}"
             commands.append(Command("ambiguous", "ambiguous", text.strip(), user))
         else:
             which = invalid_kinds[(i - n_valid - n_ambiguous) % len(invalid_kinds)]
-            name, _ = rng.choice(valid_names)
+            name = rng.choice(queries.names)
             text = {
-                "unknown": f"{rng.choice(unknown)} {score} {note}",
-                "unknown_bad_score": f"{rng.choice(unknown)} 9",
+                "unknown": f"{rng.choice(queries.unknown)} {score} {note}",
+                "unknown_bad_score": f"{rng.choice(queries.unknown)} 9",
                 "mention": f"<@U0{rng.randrange(10**6):06d}|jan> {score} {note}",
                 "long_note": f"{typed(name)} {score} {long_note}",
                 "bad_score": f"{typed(name)} {rng.choice(['7', '0', '4.5', '10/10', '-2'])} {note}",
@@ -643,8 +652,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         log(f"building the database ({url.split('@')[-1] if args.database_url else url})")
         catalog = build_database(url, args.clients, args.checkins, rng)
-        warmup = plan_commands(catalog, args.warmup, rng, quiet=True) if args.warmup else []
-        commands = plan_commands(catalog, args.requests, rng)
+        queries = sort_queries(url, catalog)
+        warmup = plan_commands(catalog, queries, args.warmup, rng) if args.warmup else []
+        commands = plan_commands(catalog, queries, args.requests, rng)
 
         fake = FakeSlackProcess(len(warmup) + len(commands), args.slack_delay_ms)
         triggers = iter(fake.triggers)
