@@ -109,7 +109,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot import demo
+    # Imported here, and only here: the demo package sits outside the app, which never loads it.
+    import demo
 
     return demo.run(weeks=args.weeks, seed=args.seed, out=sys.stdout)
 

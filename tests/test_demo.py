@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import re
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot import demo
+import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,3 +111,42 @@ def test_python_m_bot_demo_needs_no_slack_settings():
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "Demo finished: all good." in result.stdout
     assert "xoxb-" not in result.stdout + result.stderr
+
+
+def demo_imports(path: Path) -> list[str]:
+    """The functions of a module that import the demo package ("<module>" for its top level)."""
+    found: list[str] = []
+
+    def visit(node: ast.AST, where: str) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            where = node.name
+        names = (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom) and node.level == 0
+            else []
+        )
+        if any(name == "demo" or name.startswith("demo.") for name in names):
+            found.append(where)
+        for child in ast.iter_child_nodes(node):
+            visit(child, where)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), "<module>")
+    return found
+
+
+def test_the_app_never_imports_the_demo():
+    """Only the CLI's `demo` command loads the demo package; the web process never does."""
+    importers = {
+        (path.relative_to(ROOT).as_posix(), where)
+        for path in (ROOT / "bot").rglob("*.py")
+        for where in demo_imports(path)
+    }
+    assert importers == {("bot/cli.py", "cmd_demo")}
+    code = "import sys, bot.web, bot.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'demo'))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"

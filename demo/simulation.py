@@ -1,299 +1,56 @@
-"""`python -m bot demo`: a simulated agency using the real app against a local stand-in for Slack.
+"""The simulated weeks: an event queue on a simulated clock, and what the agency's staff do.
 
-No Slack account, no environment variables and no network: a temporary SQLite database, `FakeSlack`
-on 127.0.0.1, and the real WSGI app driven by signed requests exactly as Slack sends them. A
-simulated clock walks through a few working weeks: staff log touchpoints and feelings, the outbox
-job sends DM prompts in each person's working hours, people click faces (or don't), reminders and
-expiries happen, and what staff see is printed as readable text.
+`Demo` sets up a temporary SQLite database, the local Slack stand-in and the real WSGI app, imports
+the agency's clients, then walks through the weeks: staff log touchpoints and feelings with signed
+slash commands, the clock process (`bot.jobs.tick`) sends DM prompts in each person's working
+hours, people click faces (or don't), reminders and expiries happen, and the first time each kind
+of message appears in a week it is kept to be shown at the end of that week.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import heapq
 import itertools
-import logging
-import os
 import random
-import secrets
-import shutil
-import socket
-import sys
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot import jobs
 from bot.deps import Deps, InlineExecutor
-from bot.logs import RedactSecrets
 from bot.services import importer
 from bot.web import create_wsgi_app
 from config.settings import Settings
+from demo.agency import (
+    AGENCY,
+    BOT_USER,
+    EVENINGS,
+    NOTES_BY_SCORE,
+    PHRASES,
+    STAFF,
+    TEAM,
+    DemoClient,
+    Person,
+    make_agency,
+    write_csv,
+)
+from demo.data import slack_escape
+from demo.printer import Printer
 from fakeslack import FakeSlack, render_message, render_view
 from fakeslack.payloads import SlackSender, WSGITransport
 from storage.db import Database
-from storage.models import CheckIn, OutboxMessage, Prompt, SendAttempt, Staff, Touchpoint
+from storage.models import OutboxMessage, Prompt, Staff
 
-TEAM = "T0BRIGHT5"
-AGENCY = "Brightside"
-BOT_USER = "UBOT"
 END = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday: the simulation ends here
 DAY_TICKS = (8 * 60, 22 * 60 + 30)  # every 30 minutes, 08:00-22:30 UTC: Amsterdam to New York hours
 NIGHT_TICK = 60  # 01:00 UTC = 02:00 in Amsterdam
 EVENING_MINUTE = 22 * 60 + 40  # after the last day tick: only the night tick sees these
-PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
-INDENT = "    | "
-
-
-# --------------------------------------------------------------------------------------------
-# The agency
-
-
-@dataclass(frozen=True)
-class Person:
-    uid: str
-    handle: str
-    name: str
-    email: str
-    tz: str
-    answers: float  # how often they answer a prompt right away
-
-    @property
-    def first(self) -> str:
-        return self.name.split()[0]
-
-    @property
-    def city(self) -> str:
-        return self.tz.rsplit("/", 1)[-1].replace("_", " ")
-
-
-STAFF = (
-    Person(
-        "U02SV8K1A", "sanne", "Sanne de Vries", "sanne.devries@brightside.example", "Europe/Amsterdam", 0.9
-    ),
-    Person("U03JB5T9Q", "joost", "Joost Bakker", "joost.bakker@brightside.example", "Europe/Amsterdam", 0.6),
-    Person("U04MJ2R7C", "mila", "Mila Jansen", "mila.jansen@brightside.example", "Europe/Amsterdam", 0.8),
-    Person("U05DV6X3E", "daan", "Daan Visser", "daan.visser@brightside.example", "Europe/Amsterdam", 0.7),
-    Person("U06MC9P4N", "maya", "Maya Chen", "maya.chen@brightside.example", "America/New_York", 0.8),
-    Person("U07OH1W8L", "oliver", "Oliver Hughes", "oliver.hughes@brightside.example", "Europe/London", 0.75),
-)
-
-
-@dataclass(frozen=True)
-class Template:
-    name: str
-    aliases: tuple[str, ...]
-    segment: str
-    domains: tuple[str, ...]
-    contacts: tuple[tuple[str, str | None], ...]
-
-
-EXTERNAL = (
-    Template(
-        "Acme Logistics",
-        ("Acme", "ACME BV"),
-        "retainer",
-        ("acme-logistics.nl",),
-        (("Jan de Vries", "jan.devries@acme-logistics.nl"), ("Priya Shah", "priya.shah@acme-logistics.nl")),
-    ),
-    Template(
-        "Café Zuid", ("Zuid", "CZ"), "project", ("cafezuid.nl",), (("Marieke Jansen", "marieke@cafezuid.nl"),)
-    ),
-    Template(
-        "Bakkerij Van Dam",
-        ("Van Dam",),
-        "retainer",
-        ("bakkerijvandam.nl",),
-        (("Kees van Dam", "kees@bakkerijvandam.nl"),),
-    ),
-    Template(
-        "Northwind Health",
-        ("Northwind", "NWH"),
-        "retainer",
-        ("northwind-health.com",),
-        (
-            ("Eva Bakker", "eva.bakker@northwind-health.com"),
-            ("Tom Okafor", "tom.okafor@northwind-health.com"),
-        ),
-    ),
-    Template(
-        "Studio Lumen",
-        ("Lumen",),
-        "project",
-        ("studiolumen.nl",),
-        (("Noor El Amrani", "noor@studiolumen.nl"),),
-    ),
-    Template(
-        "De Groene Fietser",
-        ("Groene Fietser", "DGF"),
-        "project",
-        ("degroenefietser.nl",),
-        (("Lars de Groot", "lars@degroenefietser.nl"),),
-    ),
-    Template(
-        "Van der Berg & Zonen",
-        ("VDB",),
-        "retainer",
-        ("vdberg-zonen.nl",),
-        (("Willem van der Berg", "willem@vdberg-zonen.nl"),),
-    ),
-    Template(
-        "Harbour & Pine Hotels",
-        ("Harbour", "H&P"),
-        "retainer",
-        ("harbourpine.co.uk",),
-        (("Charlotte Reid", "charlotte.reid@harbourpine.co.uk"),),
-    ),
-    Template(
-        "Meridian Insurance",
-        ("Meridian",),
-        "retainer",
-        ("meridian-insure.com",),
-        (("Daniel Brooks", "d.brooks@meridian-insure.com"), ("Aisha Khan", "a.khan@meridian-insure.com")),
-    ),
-    Template(
-        "Polderwind Energie",
-        ("Polderwind",),
-        "project",
-        ("polderwind.nl",),
-        (("Femke Smit", "femke@polderwind.nl"),),
-    ),
-    Template(
-        "Kite & Kettle",
-        ("Kite",),
-        "project",
-        ("kiteandkettle.com",),
-        (("Rosa Martens", "rosa@kiteandkettle.com"),),
-    ),
-    Template(
-        "Atlas Fitness Clubs",
-        ("Atlas",),
-        "retainer",
-        ("atlasfitness.eu",),
-        (("Mark de Boer", "mark@atlasfitness.eu"),),
-    ),
-)
-INTERNAL = Template(
-    "Finance (internal)", ("Finance", "Finance team"), "internal", (), (("Hanneke Vos", None),)
-)
-
-
-@dataclass
-class DemoClient:
-    template: Template
-    lead: Person
-    partner: Person | None
-    backup: Person | None
-    renewal: date | None
-    mood_from: float
-    mood_to: float
-
-    @property
-    def name(self) -> str:
-        return self.template.name
-
-    @property
-    def contacts(self) -> list[str]:
-        return [name.split()[0] for name, _ in self.template.contacts]
-
-    def owners(self) -> list[Person]:
-        return [p for p in (self.lead, self.partner, self.backup) if p is not None]
-
-    def typed(self, rng: random.Random) -> str:
-        """What someone types for this client: an alias, or the name in lower case."""
-        return rng.choice([*self.template.aliases, self.name.lower()])
-
-
-def make_agency(rng: random.Random, start: datetime) -> tuple[list[DemoClient], DemoClient, DemoClient]:
-    """About ten clients with owners, renewals and moods; one souring and one recovering."""
-    templates = [*rng.sample(EXTERNAL, 9), INTERNAL]
-    leads = list(STAFF)
-    rng.shuffle(leads)
-    clients: list[DemoClient] = []
-    for index, template in enumerate(templates):
-        lead = leads[index % len(leads)]
-        others = [p for p in STAFF if p != lead]
-        rng.shuffle(others)
-        partner = others[0] if template.segment == "retainer" and rng.random() < 0.6 else None
-        backup = others[1] if template.segment != "internal" or rng.random() < 0.5 else None
-        internal = template.segment == "internal"
-        renewal = None if internal else start.date() + timedelta(days=rng.randrange(25, 330))
-        mood = rng.uniform(3.3, 4.4)
-        clients.append(
-            DemoClient(template, lead, partner, backup, renewal, mood, mood + rng.uniform(-0.3, 0.3))
-        )
-    retainers = [c for c in clients if c.template.segment == "retainer"]
-    souring = rng.choice(retainers)
-    souring.mood_from, souring.mood_to = 4.6, 1.6
-    improving = rng.choice([c for c in clients if c is not souring and c.template.segment != "internal"])
-    improving.mood_from, improving.mood_to = 1.9, 4.6
-    return clients, souring, improving
-
-
-def write_csv(path: Path, clients: list[DemoClient]) -> None:
-    columns = ["client", "aliases", "segment", "email_domains", "lead", "partner", "backup", "renewal_date"]
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([*columns, "contacts"])
-        for c in clients:
-            contacts = "; ".join(f"{n} <{e}>" if e else f"{n} (controller)" for n, e in c.template.contacts)
-            writer.writerow(
-                [
-                    c.name,
-                    " | ".join(c.template.aliases),
-                    c.template.segment,
-                    "; ".join(c.template.domains),
-                    c.lead.uid,
-                    c.partner.uid if c.partner else "",
-                    c.backup.uid if c.backup else "",
-                    c.renewal.isoformat() if c.renewal else "",
-                    contacts,
-                ]
-            )
-
-
-NOTES = {
-    1: ("furious about the missed launch date", "threatened to put the account up for review"),
-    2: (
-        "unhappy with the reporting delays",
-        "budget pressure, they want fewer hours",
-        "felt we didn't listen",
-    ),
-    3: (
-        "fine, a bit distracted",
-        "ok, waiting on their legal team",
-        "neutral; new contact still settling in",
-    ),
-    4: ("good kickoff", "liked the new concepts", "happy with the campaign numbers", "smooth handover"),
-    5: ("loved the new campaign", "asked us to pitch for their second brand", "thrilled with the results"),
-}
-PHRASES = (
-    "call with {contact}",
-    "call with {contact} about the invoice",
-    "meeting with {contact}",
-    "meeting with {contact} on the Q1 plan",
-    "visit to {contact} at their office",
-    "lunch with {contact}",
-    "workshop with {contact}",
-    "review of the campaign with {contact}",
-)
-EVENINGS = (
-    "dinner with {contact}",
-    "drinks with {contact} after the awards",
-    "dinner with {contact} in town",
-)
-
-
-# --------------------------------------------------------------------------------------------
-# Plumbing: a clock, a redacting printer, a loopback-only guard
 
 
 class Clock:
@@ -306,62 +63,6 @@ class Clock:
         return self.now
 
 
-class Printer:
-    """Writes lines to `out`, masking Slack tokens and the run's secrets should any ever appear."""
-
-    def __init__(self, out: TextIO, secret_values: list[str]) -> None:
-        self.out = out
-        self.redactor = RedactSecrets(secret_values)
-        self.leaks = 0
-        self.lines = 0
-
-    def __call__(self, text: str = "") -> None:
-        clean = self.redactor.redact(text)
-        if clean != text:
-            self.leaks += 1
-        self.out.write(clean + "\n")
-        self.lines += clean.count("\n") + 1
-
-    def box(self, title: str, body: str) -> None:
-        self(f"  --- {title}")
-        for line in body.splitlines() or [""]:
-            self(INDENT + line)
-
-
-@contextlib.contextmanager
-def loopback_only(seen: Counter[str]) -> Iterator[None]:
-    """Refuse every connection that is not to 127.0.0.1 / ::1 while the demo runs, and count them."""
-    original = socket.socket.connect
-    original_ex = socket.socket.connect_ex
-
-    def allowed(sock: socket.socket, address: Any) -> bool:
-        if sock.family not in (socket.AF_INET, socket.AF_INET6):
-            return True
-        host = str(address[0]) if isinstance(address, tuple) else str(address)
-        seen[host] += 1
-        return host in ("127.0.0.1", "::1", "localhost")
-
-    def connect(sock: socket.socket, address: Any) -> None:
-        if not allowed(sock, address):
-            raise ConnectionRefusedError(f"the demo only talks to 127.0.0.1, not {address!r}")
-        original(sock, address)
-
-    def connect_ex(sock: socket.socket, address: Any) -> int:
-        if not allowed(sock, address):
-            return 111  # ECONNREFUSED
-        return original_ex(sock, address)
-
-    saved = {name: os.environ.pop(name) for name in PROXY_VARIABLES if name in os.environ}
-    socket.socket.connect = connect  # type: ignore[method-assign, assignment]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign, assignment]
-    try:
-        yield
-    finally:
-        socket.socket.connect = original  # type: ignore[method-assign]
-        socket.socket.connect_ex = original_ex  # type: ignore[method-assign]
-        os.environ.update(saved)
-
-
 def local(at: datetime, tz: str, fmt: str = "%a %d %b %H:%M") -> str:
     return at.astimezone(ZoneInfo(tz)).strftime(fmt)
 
@@ -370,11 +71,6 @@ def at_local(day: date, minutes: int, tz: str) -> datetime:
     """`minutes` after midnight on `day` in `tz`, as UTC."""
     moment = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)) + timedelta(minutes=minutes)
     return moment.astimezone(UTC)
-
-
-def tally(rows: Any) -> dict[str, int]:
-    """`{value: count}` from (value, count) rows."""
-    return {str(value): int(number) for value, number in rows}
 
 
 def plural(count: int, word: str) -> str:
@@ -387,15 +83,6 @@ def find_element(message: dict[str, Any], action_id: str) -> tuple[str, dict[str
             if element.get("action_id") == action_id:
                 return block.get("block_id", "actions"), element
     return None
-
-
-def slack_escape(text: str) -> str:
-    """Slack escapes &, < and > in slash command text; the app unescapes them."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-# --------------------------------------------------------------------------------------------
-# The simulation
 
 
 @dataclass
@@ -554,7 +241,7 @@ class Demo:
         return min(5, max(1, round(mood + self.rng.gauss(0, 0.45))))
 
     def note(self, score: int) -> str:
-        return self.rng.choice(NOTES[score])
+        return self.rng.choice(NOTES_BY_SCORE[score])
 
     # ----- planning a day
 
@@ -996,163 +683,3 @@ class Demo:
                 render_message(body.get("text"), body.get("blocks"), self.users),
             )
         self.say()
-
-    def summary(self, stats: dict[str, Any], network: Counter[str]) -> None:
-        with self.db.session() as session:
-
-            def count(model: Any, *where: Any) -> int:
-                return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
-
-            touchpoints = count(Touchpoint)
-            cancelled = count(Touchpoint, Touchpoint.cancelled.is_(True))
-            checkins = count(CheckIn)
-            by_source = tally(session.execute(select(CheckIn.source, func.count()).group_by(CheckIn.source)))
-            prompts = tally(session.execute(select(Prompt.status, func.count()).group_by(Prompt.status)))
-            reminded = count(Prompt, Prompt.reminded_at.is_not(None))
-            outbox = tally(
-                session.execute(
-                    select(OutboxMessage.kind, func.count())
-                    .where(OutboxMessage.status == "sent")
-                    .group_by(OutboxMessage.kind)
-                )
-            )
-            failed_outbox = count(OutboxMessage, OutboxMessage.status == "failed")
-            attempts = count(SendAttempt)
-            attempts_ok = count(SendAttempt, SendAttempt.ok.is_(True))
-        sent = sum(outbox.values())
-        open_prompts = sum(v for k, v in prompts.items() if k in ("scheduled", "sent", "reminded"))
-        loopback = sum(n for host, n in network.items() if host in ("127.0.0.1", "::1", "localhost"))
-        elsewhere = {host: n for host, n in network.items() if host not in ("127.0.0.1", "::1", "localhost")}
-        say = self.say
-        say("== Summary ==")
-        say(f'  Touchpoints logged:        {touchpoints} ({cancelled} marked "didn\'t happen")')
-        say(
-            f"  Check-ins:                 {checkins} ({by_source.get('prompt', 0)} from DM prompts, "
-            f"{by_source.get('command', 0)} from /feeling, {by_source.get('modal', 0)} from the form)"
-        )
-        say(
-            f"  Prompts:                   {sum(prompts.values())}: {prompts.get('answered', 0)} answered, "
-            f"{prompts.get('skipped', 0)} skipped (didn't happen), "
-            f"{prompts.get('expired', 0)} expired (missed), {open_prompts} still open"
-        )
-        say(f"  Reminders:                 {reminded} (one per unanswered prompt, never more)")
-        say(
-            f"  Messages sent via outbox:  {sent} ({outbox.get('prompt', 0)} prompts, "
-            f"{outbox.get('prompt_reminder', 0)} reminders, {outbox.get('update', 0)} edits); "
-            f"{failed_outbox} failed"
-        )
-        say(f"  Send attempts recorded:    {attempts} ({attempts_ok} ok)")
-        say(
-            f"  Deferred to working hours: {self.count['deferred']} times, "
-            f"{self.count['night_deferred']} of them by the {self.count['night_ticks']} night ticks "
-            "(nobody gets a DM at 2 a.m.)"
-        )
-        say(
-            f"  Slack Web API calls:       {len(self.fake.calls)} answered by the stand-in, "
-            f"{len(self.fake.rejected)} rejected"
-        )
-        say(
-            f"  Network:                   {loopback} connections, all to 127.0.0.1"
-            if not elsewhere
-            else f"  Network:                   refused connections to {sorted(elsewhere)}"
-        )
-        stats.update(
-            touchpoints=touchpoints,
-            touchpoints_cancelled=cancelled,
-            checkins=checkins,
-            checkins_by_source=by_source,
-            prompts=prompts,
-            prompts_answered=prompts.get("answered", 0),
-            prompts_skipped=prompts.get("skipped", 0),
-            prompts_expired=prompts.get("expired", 0),
-            reminders=reminded,
-            outbox_sent=sent,
-            outbox_by_kind=outbox,
-            outbox_failed=failed_outbox,
-            send_attempts=attempts,
-            send_attempts_ok=attempts_ok,
-            deferred=self.count["deferred"],
-            deferred_at_night=self.count["night_deferred"],
-            slack_calls=len(self.fake.calls),
-            slack_posts=len(self.fake.calls_to("chat.postMessage")),
-            rejected=len(self.fake.rejected),
-            network=dict(network),
-            simulated=dict(self.count),
-            souring=self.souring.name,
-            improving=self.improving.name,
-            home_viewer=self.souring.lead.name,
-        )
-
-
-# --------------------------------------------------------------------------------------------
-# Entry point
-
-
-def run(weeks: int = 3, seed: int = 7, out: TextIO = sys.stdout, stats: dict[str, Any] | None = None) -> int:
-    """Simulate `weeks` weeks of the agency and print what staff see; 0 when all went as it should.
-
-    `stats`, when given, is filled with the numbers behind the summary (read from the demo database
-    before it is removed) and with what the simulation itself did, so tests can compare the two.
-    """
-    if weeks < 1:
-        out.write("The demo needs at least one week (--weeks 1 or more).\n")
-        return 2
-    stats = stats if stats is not None else {}
-    tmp = Path(tempfile.mkdtemp(prefix="rapport-demo-"))
-    network: Counter[str] = Counter()
-    bot_token = "xoxb-" + "-".join(secrets.token_hex(6) for _ in range(3))
-    signing_secret = secrets.token_hex(16)
-    say = Printer(out, [bot_token, signing_secret])
-    demo = Demo(weeks=weeks, seed=seed, say=say, tmp=tmp, bot_token=bot_token, signing_secret=signing_secret)
-    handler = _quiet_logging([bot_token, signing_secret])
-    try:
-        with loopback_only(network):
-            demo.setup()
-            demo.intro()
-            demo.import_clients()
-            demo.simulate()
-            demo.finale()
-            demo.summary(stats, network)
-            rejected = list(demo.fake.rejected)
-            server_errors = list(demo.fake.server_errors)
-    finally:
-        demo.close()
-        if handler is not None:
-            logging.getLogger().removeHandler(handler)
-        shutil.rmtree(tmp, ignore_errors=True)
-    stats["problems"] = list(demo.problems)
-    stats["output_lines"] = say.lines
-    failed = False
-    if rejected:
-        failed = True
-        say("Slack refused some of the app's calls (a real bug):")
-        for call in rejected:
-            say(f"  {call.method}: {call.error}")
-    if server_errors:
-        failed = True
-        say("The Slack stand-in hit errors: " + "; ".join(server_errors))
-    if demo.problems:
-        failed = True
-        say("Things that did not go as they should:")
-        for problem in demo.problems:
-            say(f"  {problem}")
-    if any(host not in ("127.0.0.1", "::1", "localhost") for host in network):
-        failed = True
-    if say.leaks:
-        failed = True
-        say(f"{say.leaks} line(s) would have shown a secret; they were masked.")
-    say("Demo finished: " + ("something went wrong, see above." if failed else "all good."))
-    return 1 if failed else 0
-
-
-def _quiet_logging(secret_values: list[str]) -> logging.Handler | None:
-    """Outside a configured process (the CLI), show the app's warnings on stderr, secrets masked."""
-    root = logging.getLogger()
-    if root.handlers:
-        return None
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secret_values))
-    root.addHandler(handler)
-    return handler

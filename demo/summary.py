@@ -1,0 +1,109 @@
+"""The closing summary: what the demo's database holds after the weeks, beside what staff did.
+
+The numbers are read back from the database, not counted along the way, so the summary shows what
+the app really stored; `stats` gets both, so the tests can compare them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import func, select
+
+from demo.guard import is_loopback
+from demo.simulation import Demo
+from storage.models import CheckIn, OutboxMessage, Prompt, SendAttempt, Touchpoint
+
+
+def tally(rows: Any) -> dict[str, int]:
+    """`{value: count}` from (value, count) rows."""
+    return {str(value): int(number) for value, number in rows}
+
+
+def summary(demo: Demo, stats: dict[str, Any], network: Counter[str]) -> None:
+    with demo.db.session() as session:
+
+        def count(model: Any, *where: Any) -> int:
+            return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+        touchpoints = count(Touchpoint)
+        cancelled = count(Touchpoint, Touchpoint.cancelled.is_(True))
+        checkins = count(CheckIn)
+        by_source = tally(session.execute(select(CheckIn.source, func.count()).group_by(CheckIn.source)))
+        prompts = tally(session.execute(select(Prompt.status, func.count()).group_by(Prompt.status)))
+        reminded = count(Prompt, Prompt.reminded_at.is_not(None))
+        outbox = tally(
+            session.execute(
+                select(OutboxMessage.kind, func.count())
+                .where(OutboxMessage.status == "sent")
+                .group_by(OutboxMessage.kind)
+            )
+        )
+        failed_outbox = count(OutboxMessage, OutboxMessage.status == "failed")
+        attempts = count(SendAttempt)
+        attempts_ok = count(SendAttempt, SendAttempt.ok.is_(True))
+    sent = sum(outbox.values())
+    open_prompts = sum(v for k, v in prompts.items() if k in ("scheduled", "sent", "reminded"))
+    loopback = sum(n for host, n in network.items() if is_loopback(host))
+    elsewhere = {host: n for host, n in network.items() if not is_loopback(host)}
+    simulated, fake = demo.count, demo.fake
+    say = demo.say
+    say("== Summary ==")
+    say(f'  Touchpoints logged:        {touchpoints} ({cancelled} marked "didn\'t happen")')
+    say(
+        f"  Check-ins:                 {checkins} ({by_source.get('prompt', 0)} from DM prompts, "
+        f"{by_source.get('command', 0)} from /feeling, {by_source.get('modal', 0)} from the form)"
+    )
+    say(
+        f"  Prompts:                   {sum(prompts.values())}: {prompts.get('answered', 0)} answered, "
+        f"{prompts.get('skipped', 0)} skipped (didn't happen), "
+        f"{prompts.get('expired', 0)} expired (missed), {open_prompts} still open"
+    )
+    say(f"  Reminders:                 {reminded} (one per unanswered prompt, never more)")
+    say(
+        f"  Messages sent via outbox:  {sent} ({outbox.get('prompt', 0)} prompts, "
+        f"{outbox.get('prompt_reminder', 0)} reminders, {outbox.get('update', 0)} edits); "
+        f"{failed_outbox} failed"
+    )
+    say(f"  Send attempts recorded:    {attempts} ({attempts_ok} ok)")
+    say(
+        f"  Deferred to working hours: {simulated['deferred']} times, "
+        f"{simulated['night_deferred']} of them by the {simulated['night_ticks']} night ticks "
+        "(nobody gets a DM at 2 a.m.)"
+    )
+    say(
+        f"  Slack Web API calls:       {len(fake.calls)} answered by the stand-in, "
+        f"{len(fake.rejected)} rejected"
+    )
+    say(
+        f"  Network:                   {loopback} connections, all to 127.0.0.1"
+        if not elsewhere
+        else f"  Network:                   refused connections to {sorted(elsewhere)}"
+    )
+    stats.update(
+        touchpoints=touchpoints,
+        touchpoints_cancelled=cancelled,
+        checkins=checkins,
+        checkins_by_source=by_source,
+        prompts=prompts,
+        prompts_answered=prompts.get("answered", 0),
+        prompts_skipped=prompts.get("skipped", 0),
+        prompts_expired=prompts.get("expired", 0),
+        reminders=reminded,
+        outbox_sent=sent,
+        outbox_by_kind=outbox,
+        outbox_failed=failed_outbox,
+        send_attempts=attempts,
+        send_attempts_ok=attempts_ok,
+        deferred=simulated["deferred"],
+        deferred_at_night=simulated["night_deferred"],
+        slack_calls=len(fake.calls),
+        slack_posts=len(fake.calls_to("chat.postMessage")),
+        rejected=len(fake.rejected),
+        network=dict(network),
+        simulated=dict(simulated),
+        souring=demo.souring.name,
+        improving=demo.improving.name,
+        home_viewer=demo.souring.lead.name,
+    )
