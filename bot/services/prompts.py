@@ -101,25 +101,25 @@ def _queue_edit(session: Session, prompt: Prompt, channel: str, ts: str, kind: s
     )
 
 
+def _prompt_of(session: Session, message: OutboxMessage) -> Prompt | None:
+    return access.in_team(session, Prompt, message.ref_id, message.team_id)
+
+
 def still_asking(session: Session, message: OutboxMessage) -> PromptFacts | None:
     """The prompt a queued question is about, while it still needs asking; else None."""
-    prompt = session.get(Prompt, message.ref_id) if message.ref_id else None
-    if prompt is None or prompt.team_id != message.team_id or prompt.status not in OPEN:
-        return None
-    return facts_of(prompt)
+    prompt = _prompt_of(session, message)
+    return facts_of(prompt) if prompt is not None and prompt.status in OPEN else None
 
 
 def about(session: Session, message: OutboxMessage) -> PromptFacts | None:
     """The prompt a queued edit is about."""
-    prompt = session.get(Prompt, message.ref_id) if message.ref_id else None
-    if prompt is None or prompt.team_id != message.team_id:
-        return None
-    return facts_of(prompt)
+    prompt = _prompt_of(session, message)
+    return facts_of(prompt) if prompt is not None else None
 
 
 def on_sent(session: Session, settings: Settings, message: OutboxMessage, now: datetime) -> None:
     """Slack has the question: remember where it is, and when to remind and to give up."""
-    prompt = session.get(Prompt, message.ref_id) if message.ref_id else None
+    prompt = _prompt_of(session, message)
     if prompt is None:
         return
     wh = working_hours(prompt.staff)
