@@ -30,7 +30,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
+from bot.domain.ownership import MUST_DIFFER, ROLES
 from bot.domain.text import normalize
+from bot.services import owners
 from storage import queries
 from storage.models import Client, ClientAlias, ClientDomain, Contact, Staff
 
@@ -60,7 +62,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "contacts": ("contacts", "contact"),
 }
 _HEADER_TO_COLUMN = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
-OWNER_ROLES = ("lead", "partner", "backup")
 
 # Mail providers anyone can sign up with: such a domain cannot tell which client an e-mail is from.
 PUBLIC_MAIL_DOMAINS = frozenset(
@@ -504,7 +505,7 @@ def _parse_row(number: int, values: list[Any], columns: dict[str, int]) -> tuple
         elif domain not in row.domains:
             row.domains.append(domain)
 
-    for role in OWNER_ROLES:
+    for role in ROLES:
         text = _cell_text(cell(role))
         if not text:
             continue
@@ -612,13 +613,6 @@ class _StaffPlan:
         return bool(self.email and self.email == other.email)
 
 
-_ROLE_PAIRS = (
-    ("lead", "backup", "the backup covers when the lead is away, so pick someone else"),
-    ("lead", "partner", "the partner works in tandem with the lead; pick someone else or leave it empty"),
-    ("partner", "backup", "the backup covers when lead and partner are away, so pick someone else"),
-)
-
-
 @dataclass
 class _Applied:
     client: Client
@@ -673,7 +667,7 @@ class _Importer:
 
     @staticmethod
     def _current_owner(client: Client | None, role: str) -> _StaffPlan | None:
-        staff: Staff | None = getattr(client, role) if client is not None else None
+        staff = owners.get(client, role) if client is not None else None
         if staff is None:
             return None
         return _StaffPlan(staff, staff.slack_user_id, staff.email, staff.slack_user_id or staff.email or "")
@@ -737,7 +731,7 @@ class _Importer:
                 )
 
         plans: dict[str, _StaffPlan] = {role: self._plan_owner(o) for role, o in row.owners.items()}
-        for first, second, why in _ROLE_PAIRS:
+        for first, second, why in MUST_DIFFER:
             if first not in plans and second not in plans:
                 continue
             a = plans.get(first) or self._current_owner(client, first)
@@ -765,9 +759,7 @@ class _Importer:
             applied.changed = True
 
         for role, plan in plans.items():
-            staff = self._realise(plan, applied.unlinked)
-            if getattr(client, role) is not staff:
-                setattr(client, role, staff)
+            if owners.put(client, role, self._realise(plan, applied.unlinked)):
                 applied.changed = True
 
         known_keys = {alias.key for alias in client.aliases} | {client.name_key}
