@@ -17,10 +17,8 @@ Rules, in short:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -33,12 +31,12 @@ from sqlalchemy.orm import Session, selectinload
 from bot.domain.ownership import MUST_DIFFER, ROLES
 from bot.domain.text import normalize
 from bot.services import owners
+from bot.spreadsheets import SpreadsheetError, Table, read_table
 from storage import queries
 from storage.models import Client, ClientAlias, ClientDomain, Contact, Staff
 
 LookupEmail = Callable[[str], str | None]
 
-ALLOWED_SUFFIXES = (".xlsx", ".csv")
 SHEET_NAME = "Clients"
 LIST_SEPARATORS = re.compile(r"[;|\n\r]+")
 DOMAIN_SEPARATORS = re.compile(r"[;|,\n\r]+")
@@ -167,83 +165,11 @@ class ImportFileError(Exception):
     """The file as a whole cannot be imported; the message says why and what to do."""
 
 
-@dataclass
-class _Table:
-    header_row: int
-    headers: list[str]
-    rows: list[tuple[int, list[Any]]]
-
-
-def _read_table(path: Path) -> _Table:
-    suffix = path.suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        hint = " (open it in Excel and save it as .xlsx)" if suffix in (".xls", ".ods", ".numbers") else ""
-        raise ImportFileError(
-            f"'{path.name}' is not a file type Rapport can import{hint}; "
-            f"use an Excel workbook (.xlsx) or a CSV file (.csv)"
-        )
-    if not path.is_file():
-        raise ImportFileError(f"there is no file at {path}; check the path and try again")
-    records = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
-    return _to_table(records)
-
-
-def _read_xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+def _read_table(path: Path) -> Table:
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise ImportFileError(
-            f"'{path.name}' could not be read as an Excel workbook ({exc}); "
-            f"save it from Excel as .xlsx, or export it as .csv"
-        ) from exc
-    try:
-        names = {name.casefold(): name for name in workbook.sheetnames}
-        wanted = names.get(SHEET_NAME.casefold())
-        sheet = workbook[wanted] if wanted else workbook.worksheets[0]
-        sheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
-        # Read-only sheets yield empty tuples for missing rows, so counting gives Excel's row numbers.
-        rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-        return iter(rows)
-    finally:
-        workbook.close()
-
-
-def _read_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel's plain "CSV" (not "CSV UTF-8") uses the Windows code page.
-        text = raw.decode("cp1252", errors="replace")
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
-    delimiter = max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return iter([(number, list(record)) for number, record in enumerate(reader, start=1)])
-    except csv.Error as exc:
-        raise ImportFileError(f"'{path.name}' is not a readable CSV file ({exc})") from exc
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _to_table(records: Iterable[tuple[int, list[Any]]]) -> _Table:
-    iterator = iter(records)
-    for number, values in iterator:
-        if any(not _is_blank(value) for value in values):
-            headers = ["" if value is None else str(value).strip() for value in values]
-            rows = [(n, v) for n, v in iterator if any(not _is_blank(value) for value in v)]
-            return _Table(header_row=number, headers=headers, rows=rows)
-    raise ImportFileError(
-        "the file is empty; the first row must name the columns, e.g. client, segment, lead, renewal_date"
-    )
+        return read_table(path, sheet=SHEET_NAME)
+    except SpreadsheetError as exc:
+        raise ImportFileError(str(exc)) from exc
 
 
 def _header_key(header: str) -> str:
@@ -251,7 +177,11 @@ def _header_key(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", key).strip("_")
 
 
-def _map_columns(table: _Table, report: ImportReport) -> dict[str, int]:
+def _map_columns(table: Table, report: ImportReport) -> dict[str, int]:
+    if not any(table.headers):
+        raise ImportFileError(
+            "the file is empty; the first row must name the columns, e.g. client, segment, lead, renewal_date"
+        )
     columns: dict[str, int] = {}
     for index, header in enumerate(table.headers):
         if not header:
@@ -516,10 +446,11 @@ def _parse_row(number: int, values: list[Any], columns: dict[str, int]) -> tuple
             row.owners[role] = owner
 
     raw_date = cell("renewal_date")
-    if not _is_blank(raw_date):
+    date_text = _cell_text(raw_date)
+    if date_text:
         parsed = parse_date(raw_date)
         if parsed is None:
-            errors.append(f"renewal_date '{_cell_text(raw_date)}' is not a date; {_DATE_HINT}")
+            errors.append(f"renewal_date '{date_text}' is not a date; {_DATE_HINT}")
         else:
             row.renewal_date = parsed
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -189,23 +190,28 @@ def test_unknown_file_type_is_fatal_and_names_the_allowed_types(db: Database, tm
         assert count(session, Client) == 0
 
 
-def test_old_excel_format_is_refused_with_advice_to_save_as_xlsx(db: Database, tmp_path: Path) -> None:
-    path = tmp_path / "clients.xls"
-    path.write_bytes(b"\xd0\xcf\x11\xe0")
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("clients.xls", b"\xd0\xcf\x11\xe0", "save it as .xlsx"),  # old Excel format
+        ("clients.xlsx", b"client\nAcme\n", "could not be read as an Excel workbook"),  # broken workbook
+        ("nope.csv", None, "no file"),  # missing file
+        ("clients.csv", b'client\n"' + b"x" * (csv.field_size_limit() + 1), "is not a readable CSV file"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_fatal_not_a_crash_and_saves_nothing(
+    db: Database, tmp_path: Path, name: str, content: bytes | None, expected: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
     report = run(db, "T1", path)
-    assert report.fatal is not None and "save it as .xlsx" in report.fatal
 
-
-def test_a_broken_xlsx_is_fatal_not_a_crash(db: Database, tmp_path: Path) -> None:
-    path = tmp_path / "clients.xlsx"
-    path.write_text("client\nAcme\n")
-    report = run(db, "T1", path)
-    assert report.fatal is not None and "could not be read as an Excel workbook" in report.fatal
-
-
-def test_missing_file_is_fatal(db: Database, tmp_path: Path) -> None:
-    report = run(db, "T1", tmp_path / "nope.csv")
-    assert report.fatal is not None and "no file" in report.fatal
+    assert report.fatal is not None and expected in report.fatal
+    assert not report.ok
+    assert format_report(report) == f"Could not import {name} for T1: {report.fatal}"
+    with db.session() as session:
+        assert count(session, Client) == 0 and count(session, Workspace) == 0
 
 
 def test_missing_client_column_is_fatal_and_lists_found_and_expected_columns(
