@@ -1,7 +1,9 @@
 """Import clients from a spreadsheet (.xlsx or .csv) into one Slack workspace.
 
 ``python -m bot import FILE --team TEAM_ID`` calls :func:`import_file` and prints
-:func:`format_report`. The file format is described in ``docs/import.md``.
+:func:`format_report`. The file format is described in ``docs/import.md``. The file is read by
+``bot.spreadsheets`` and each row is checked on its own by ``bot.domain.client_rows``; here the rows
+meet the workspace's clients and staff.
 
 Rules, in short:
 
@@ -17,95 +19,34 @@ Rules, in short:
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
+from bot.domain.client_rows import (
+    NAME_MAX,
+    SHEET_NAME,
+    ClientRow,
+    ContactIn,
+    Owner,
+    is_slack_user_id,
+    map_columns,
+    parse_row,
+)
+from bot.domain.ownership import MUST_DIFFER
 from bot.domain.text import normalize
+from bot.services import owners
+from bot.spreadsheets import SpreadsheetError, Table, read_table
 from storage import queries
 from storage.models import Client, ClientAlias, ClientDomain, Contact, Staff
 
 LookupEmail = Callable[[str], str | None]
 
-ALLOWED_SUFFIXES = (".xlsx", ".csv")
-SHEET_NAME = "Clients"
-LIST_SEPARATORS = re.compile(r"[;|\n\r]+")
-DOMAIN_SEPARATORS = re.compile(r"[;|,\n\r]+")
-
-NAME_MAX = 200
-SEGMENT_MAX = 50
-EMAIL_MAX = 320
-DOMAIN_MAX = 253
 BATCH_SIZE = 200  # rows written per flush; see _Importer.run
-
-# Canonical column -> the header spellings accepted for it (after _header_key()).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "client": ("client", "name", "client_name", "clients"),
-    "aliases": ("aliases", "alias", "also_known_as", "aka"),
-    "segment": ("segment", "type", "kind"),
-    "email_domains": ("email_domains", "e_mail_domains", "email_domain", "domains", "domain"),
-    "lead": ("lead", "account_lead", "owner"),
-    "partner": ("partner", "tandem", "co_lead"),
-    "backup": ("backup", "back_up", "deputy"),
-    "renewal_date": ("renewal_date", "renewal", "renews", "renewal_on"),
-    "contacts": ("contacts", "contact"),
-}
-_HEADER_TO_COLUMN = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
-OWNER_ROLES = ("lead", "partner", "backup")
-
-# Mail providers anyone can sign up with: such a domain cannot tell which client an e-mail is from.
-PUBLIC_MAIL_DOMAINS = frozenset(
-    {
-        "gmail.com",
-        "googlemail.com",
-        "outlook.com",
-        "hotmail.com",
-        "live.com",
-        "msn.com",
-        "yahoo.com",
-        "icloud.com",
-        "me.com",
-        "mac.com",
-        "aol.com",
-        "proton.me",
-        "protonmail.com",
-        "gmx.com",
-        "gmx.net",
-        "gmx.de",
-        "web.de",
-        "ziggo.nl",
-        "kpnmail.nl",
-        "hotmail.nl",
-        "live.nl",
-        "outlook.nl",
-        "planet.nl",
-        "home.nl",
-        "xs4all.nl",
-        "telenet.be",
-        "skynet.be",
-    }
-)
-
-_SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{6,}")
-_SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]{6,})(?:\|[^>]*)?>")
-_EMAIL = re.compile(r"[^@\s<>\"',;]+@([^@\s<>\"',;]+)")
-_DOMAIN = re.compile(
-    r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
-)
-_CONTACT_WITH_EMAIL = re.compile(r"(.*?)\s*<([^<>]*)>\s*")
-_ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_DAY_FIRST_DATE = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?")
-_DATE_HINT = "use YYYY-MM-DD, e.g. 2026-03-31"
-
 
 # --------------------------------------------------------------------------------------------
 # Report
@@ -166,370 +107,20 @@ class ImportFileError(Exception):
     """The file as a whole cannot be imported; the message says why and what to do."""
 
 
-@dataclass
-class _Table:
-    header_row: int
-    headers: list[str]
-    rows: list[tuple[int, list[Any]]]
+def _read(path: Path, report: ImportReport) -> tuple[Table, dict[str, int]]:
+    """The file's rows and where each column is in them, or ImportFileError when it cannot be imported.
 
-
-def _read_table(path: Path) -> _Table:
-    suffix = path.suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        hint = " (open it in Excel and save it as .xlsx)" if suffix in (".xls", ".ods", ".numbers") else ""
-        raise ImportFileError(
-            f"'{path.name}' is not a file type Rapport can import{hint}; "
-            f"use an Excel workbook (.xlsx) or a CSV file (.csv)"
-        )
-    if not path.is_file():
-        raise ImportFileError(f"there is no file at {path}; check the path and try again")
-    records = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
-    return _to_table(records)
-
-
-def _read_xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise ImportFileError(
-            f"'{path.name}' could not be read as an Excel workbook ({exc}); "
-            f"save it from Excel as .xlsx, or export it as .csv"
-        ) from exc
-    try:
-        names = {name.casefold(): name for name in workbook.sheetnames}
-        wanted = names.get(SHEET_NAME.casefold())
-        sheet = workbook[wanted] if wanted else workbook.worksheets[0]
-        sheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
-        # Read-only sheets yield empty tuples for missing rows, so counting gives Excel's row numbers.
-        rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-        return iter(rows)
-    finally:
-        workbook.close()
-
-
-def _read_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel's plain "CSV" (not "CSV UTF-8") uses the Windows code page.
-        text = raw.decode("cp1252", errors="replace")
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
-    delimiter = max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return iter([(number, list(record)) for number, record in enumerate(reader, start=1)])
-    except csv.Error as exc:
-        raise ImportFileError(f"'{path.name}' is not a readable CSV file ({exc})") from exc
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _to_table(records: Iterable[tuple[int, list[Any]]]) -> _Table:
-    iterator = iter(records)
-    for number, values in iterator:
-        if any(not _is_blank(value) for value in values):
-            headers = ["" if value is None else str(value).strip() for value in values]
-            rows = [(n, v) for n, v in iterator if any(not _is_blank(value) for value in v)]
-            return _Table(header_row=number, headers=headers, rows=rows)
-    raise ImportFileError(
-        "the file is empty; the first row must name the columns, e.g. client, segment, lead, renewal_date"
-    )
-
-
-def _header_key(header: str) -> str:
-    key = re.sub(r"\(.*?\)", " ", header.casefold())  # "Renewal date (YYYY-MM-DD)"
-    return re.sub(r"[^a-z0-9]+", "_", key).strip("_")
-
-
-def _map_columns(table: _Table, report: ImportReport) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, header in enumerate(table.headers):
-        if not header:
-            continue
-        column = _HEADER_TO_COLUMN.get(_header_key(header))
-        if column is None:
-            report.warnings.append(
-                RowIssue(
-                    table.header_row,
-                    f"column '{header}' is not one Rapport knows, so it was ignored; "
-                    f"known columns: {', '.join(COLUMNS)}",
-                )
-            )
-        elif column in columns:
-            first = table.headers[columns[column]]
-            report.warnings.append(
-                RowIssue(
-                    table.header_row,
-                    f"column '{header}' repeats '{first}' ({column}); only the first one was used",
-                )
-            )
-        else:
-            columns[column] = index
-    if "client" not in columns:
-        found = ", ".join(f"'{h}'" for h in table.headers if h) or "none"
-        raise ImportFileError(
-            f"the header row has no 'client' column (or 'name'). Columns found: {found}. "
-            f"Expected: client (required), {', '.join(c for c in COLUMNS if c != 'client')}"
-        )
-    return columns
-
-
-# --------------------------------------------------------------------------------------------
-# Parsing one row (no database)
-
-
-@dataclass(frozen=True)
-class _Owner:
-    text: str  # as written, for messages
-    slack_user_id: str | None
-    email: str | None
-
-
-@dataclass(frozen=True)
-class _ContactIn:
-    name: str | None
-    email: str | None
-
-
-@dataclass
-class _Row:
-    number: int
-    name: str
-    key: str
-    aliases: list[tuple[str, str]] = field(default_factory=list)
-    segment: str | None = None
-    domains: list[str] = field(default_factory=list)
-    owners: dict[str, _Owner] = field(default_factory=dict)
-    renewal_date: date | None = None
-    contacts: list[_ContactIn] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime):
-        value = value.date() if value.time() == datetime.min.time() else value
-    if isinstance(value, date):
-        return value.isoformat()
-    return " ".join(str(value).replace("\xa0", " ").split())
-
-
-def _cell_list(value: Any) -> list[str]:
-    parts = LIST_SEPARATORS.split(value) if isinstance(value, str) else [_cell_text(value)]
-    return [" ".join(part.split()) for part in parts if part.strip()]
-
-
-def parse_date(value: Any) -> date | None:
-    """A date from an Excel date cell, ``2026-03-31``, ``31-03-2026`` or ``31/03/2026`` (day first).
-
-    Returns None when the value is not a date.
+    Warnings about the header row go into the report either way.
     """
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        # A date cell without date formatting arrives as Excel's serial day number.
-        if 20000 <= value <= 80000:
-            from openpyxl.utils.datetime import from_excel
-
-            converted = from_excel(value)
-            return converted.date() if isinstance(converted, datetime) else None
-        return None
-    text = _cell_text(value)
-    iso = _ISO_DATE.fullmatch(text)
-    if iso:
-        year, month, day = int(iso.group(1)), int(iso.group(2)), int(iso.group(3))
-    else:
-        day_first = _DAY_FIRST_DATE.fullmatch(text)
-        if not day_first:
-            return None
-        day, month, year = int(day_first.group(1)), int(day_first.group(3)), int(day_first.group(4))
     try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def normalize_domain(text: str) -> str:
-    """``"https://www.Acme.com/about"`` -> ``"acme.com"``; ``"@acme.nl"`` -> ``"acme.nl"``.
-
-    Lowercased, scheme/``www.``/path/port/``@`` removed, international names in punycode.
-    The result may still be invalid; check it with :func:`is_domain`.
-    """
-    domain = text.strip().lower()
-    domain = re.sub(r"^[a-z][a-z0-9+.-]*://", "", domain)
-    domain = domain.rsplit("@", 1)[-1]
-    domain = re.split(r"[/?#:]", domain, maxsplit=1)[0].strip(".")
-    if domain.startswith("www."):
-        domain = domain[4:]
-    if not domain.isascii():
-        try:
-            domain = domain.encode("idna").decode("ascii")
-        except UnicodeError:
-            return domain
-    return domain
-
-
-def is_domain(domain: str) -> bool:
-    return len(domain) <= DOMAIN_MAX and _DOMAIN.fullmatch(domain) is not None
-
-
-def _parse_email(text: str) -> str | None:
-    email = text.strip().lower()
-    if email.startswith("mailto:"):
-        email = email[len("mailto:") :]
-    match = _EMAIL.fullmatch(email)
-    if not match or len(email) > EMAIL_MAX or not is_domain(match.group(1)):
-        return None
-    return email
-
-
-def _parse_owner(role: str, text: str) -> tuple[_Owner | None, str | None]:
-    candidate = text.strip()
-    mention = _SLACK_MENTION.fullmatch(candidate)
-    if mention:
-        candidate = mention.group(1)
-    if candidate.startswith("@") and _SLACK_USER_ID.fullmatch(candidate[1:]):
-        candidate = candidate[1:]
-    if _SLACK_USER_ID.fullmatch(candidate):
-        return _Owner(text=candidate, slack_user_id=candidate, email=None), None
-    email = _parse_email(candidate)
-    if email:
-        return _Owner(text=email, slack_user_id=None, email=email), None
-    return None, (
-        f"{role} '{text}' is neither a Slack user id nor an e-mail address; "
-        f"use a member id such as U012ABCDEF (Slack profile > ⋮ > Copy member ID) "
-        f"or their work e-mail, e.g. jan@youragency.com"
-    )
-
-
-def _parse_contact(text: str) -> tuple[_ContactIn | None, str | None]:
-    bracketed = _CONTACT_WITH_EMAIL.fullmatch(text)
-    if bracketed:
-        name = bracketed.group(1).strip().strip("\"'").strip() or None
-        email = _parse_email(bracketed.group(2))
-        if email is None:
-            return None, (
-                f"contact '{text}' has '{bracketed.group(2)}' where an e-mail address should be; "
-                f"write contacts as Name <name@client.com>"
-            )
-    elif "@" in text:
-        name, email = None, _parse_email(text)
-        if email is None:
-            return None, (
-                f"contact '{text}' is not a valid e-mail address; "
-                f"write contacts as Name <name@client.com>, a bare e-mail, or just a name"
-            )
-    else:
-        name, email = text.strip().strip("\"'").strip(), None
-    if name is not None and len(name) > NAME_MAX:
-        return None, f"contact name '{name[:40]}…' is longer than {NAME_MAX} characters; shorten it"
-    if name is not None and not normalize(name):
-        name = None
-        if email is None:
-            return None, f"contact '{text}' has no letters or digits; write a name or an e-mail address"
-    return _ContactIn(name=name, email=email), None
-
-
-def _parse_row(number: int, values: list[Any], columns: dict[str, int]) -> tuple[_Row | None, list[str]]:
-    def cell(column: str) -> Any:
-        index = columns.get(column)
-        if index is None or index >= len(values):
-            return None
-        return values[index]
-
-    errors: list[str] = []
-    name = _cell_text(cell("client"))
-    key = normalize(name)
-    if not name:
-        errors.append("the client name is empty; every row needs a name in the client column")
-    elif len(name) > NAME_MAX:
-        errors.append(f"the client name is {len(name)} characters long; keep it to {NAME_MAX} or fewer")
-    elif not key:
-        errors.append(f"the client name '{name}' has no letters or digits; use the client's real name")
-    row = _Row(number=number, name=name, key=key)
-
-    seen_alias_keys = {key}
-    for alias in _cell_list(cell("aliases")):
-        alias_key = normalize(alias)
-        if len(alias) > NAME_MAX:
-            errors.append(f"alias '{alias[:40]}…' is longer than {NAME_MAX} characters; shorten it")
-        elif not alias_key:
-            row.warnings.append(f"alias '{alias}' has no letters or digits, so it was left out")
-        elif alias_key not in seen_alias_keys:
-            seen_alias_keys.add(alias_key)
-            row.aliases.append((alias, alias_key))
-
-    segment = _cell_text(cell("segment"))
-    if len(segment) > SEGMENT_MAX:
-        errors.append(
-            f"segment is {len(segment)} characters long; use a short label (at most {SEGMENT_MAX}) "
-            f"such as retainer, project or internal"
-        )
-    row.segment = segment or None
-
-    raw_domains = cell("email_domains")
-    parts = (
-        DOMAIN_SEPARATORS.split(raw_domains) if isinstance(raw_domains, str) else [_cell_text(raw_domains)]
-    )
-    for part in (" ".join(p.split()) for p in parts):
-        if not part:
-            continue
-        domain = normalize_domain(part)
-        if not is_domain(domain):
-            errors.append(
-                f"email_domains '{part}' is not a domain; write just the part after the @, "
-                f"e.g. acme.com, and separate several with ;"
-            )
-        elif domain in PUBLIC_MAIL_DOMAINS:
-            errors.append(
-                f"email_domains '{domain}' is a public e-mail provider, so it can't tell which client "
-                f"a message is from; leave it out and list those people under contacts instead"
-            )
-        elif domain not in row.domains:
-            row.domains.append(domain)
-
-    for role in OWNER_ROLES:
-        text = _cell_text(cell(role))
-        if not text:
-            continue
-        owner, problem = _parse_owner(role, text)
-        if problem:
-            errors.append(problem)
-        elif owner:
-            row.owners[role] = owner
-
-    raw_date = cell("renewal_date")
-    if not _is_blank(raw_date):
-        parsed = parse_date(raw_date)
-        if parsed is None:
-            errors.append(f"renewal_date '{_cell_text(raw_date)}' is not a date; {_DATE_HINT}")
-        else:
-            row.renewal_date = parsed
-
-    for text in _cell_list(cell("contacts")):
-        contact, problem = _parse_contact(text)
-        if problem:
-            errors.append(problem)
-        elif contact:
-            row.contacts.append(contact)
-
-    return (None if errors else row), errors
+        table = read_table(path, sheet=SHEET_NAME)
+    except SpreadsheetError as exc:
+        raise ImportFileError(str(exc)) from exc
+    columns = map_columns(table.headers)
+    report.warnings.extend(RowIssue(table.header_row, message) for message in columns.warnings)
+    if columns.fatal is not None:
+        raise ImportFileError(columns.fatal)
+    return table, columns.index
 
 
 # --------------------------------------------------------------------------------------------
@@ -565,9 +156,9 @@ class _TeamIndex:
             self.by_domain.setdefault(domain.domain, client)
 
     def add_alias(self, client: Client, key: str) -> None:
-        owners = self.by_alias.setdefault(key, [])
-        if client not in owners:
-            owners.append(client)
+        named = self.by_alias.setdefault(key, [])
+        if client not in named:
+            named.append(client)
 
     def add_staff(self, staff: Staff) -> None:
         if staff.slack_user_id:
@@ -612,13 +203,6 @@ class _StaffPlan:
         return bool(self.email and self.email == other.email)
 
 
-_ROLE_PAIRS = (
-    ("lead", "backup", "the backup covers when the lead is away, so pick someone else"),
-    ("lead", "partner", "the partner works in tandem with the lead; pick someone else or leave it empty"),
-    ("partner", "backup", "the backup covers when lead and partner are away, so pick someone else"),
-)
-
-
 @dataclass
 class _Applied:
     client: Client
@@ -654,10 +238,10 @@ class _Importer:
             except Exception as exc:  # a Slack hiccup must not stop the import
                 self.lookup_failed[email] = str(exc) or type(exc).__name__
                 found = None
-            self.looked_up[email] = found if found and _SLACK_USER_ID.fullmatch(found) else None
+            self.looked_up[email] = found if found and is_slack_user_id(found) else None
         return self.looked_up[email]
 
-    def _plan_owner(self, owner: _Owner) -> _StaffPlan:
+    def _plan_owner(self, owner: Owner) -> _StaffPlan:
         index = self.index
         if owner.slack_user_id:
             staff = index.staff_by_uid.get(owner.slack_user_id)
@@ -673,7 +257,7 @@ class _Importer:
 
     @staticmethod
     def _current_owner(client: Client | None, role: str) -> _StaffPlan | None:
-        staff: Staff | None = getattr(client, role) if client is not None else None
+        staff = owners.get(client, role) if client is not None else None
         if staff is None:
             return None
         return _StaffPlan(staff, staff.slack_user_id, staff.email, staff.slack_user_id or staff.email or "")
@@ -711,7 +295,7 @@ class _Importer:
 
     # ----- one row
 
-    def _find_client(self, row: _Row) -> Client | None:
+    def _find_client(self, row: ClientRow) -> Client | None:
         client = self.index.by_key.get(row.key)
         if client is not None:
             return client
@@ -723,7 +307,7 @@ class _Importer:
             )
         return matches[0] if matches else None
 
-    def apply(self, row: _Row) -> _Applied:
+    def apply(self, row: ClientRow) -> _Applied:
         """Put the row into the session (not flushed). Raises _RowRejected before changing anything."""
         client = self._find_client(row)
         errors: list[str] = []
@@ -737,7 +321,7 @@ class _Importer:
                 )
 
         plans: dict[str, _StaffPlan] = {role: self._plan_owner(o) for role, o in row.owners.items()}
-        for first, second, why in _ROLE_PAIRS:
+        for first, second, why in MUST_DIFFER:
             if first not in plans and second not in plans:
                 continue
             a = plans.get(first) or self._current_owner(client, first)
@@ -765,9 +349,7 @@ class _Importer:
             applied.changed = True
 
         for role, plan in plans.items():
-            staff = self._realise(plan, applied.unlinked)
-            if getattr(client, role) is not staff:
-                setattr(client, role, staff)
+            if owners.put(client, role, self._realise(plan, applied.unlinked)):
                 applied.changed = True
 
         known_keys = {alias.key for alias in client.aliases} | {client.name_key}
@@ -798,7 +380,7 @@ class _Importer:
         self.index.add_client(client)
         return applied
 
-    def _merge_contact(self, client: Client, incoming: _ContactIn) -> bool:
+    def _merge_contact(self, client: Client, incoming: ContactIn) -> bool:
         if incoming.email:
             for contact in client.contacts:
                 if contact.email and contact.email.lower() == incoming.email:
@@ -822,7 +404,7 @@ class _Importer:
 
     # ----- batches
 
-    def run(self, rows: list[_Row]) -> None:
+    def run(self, rows: list[ClientRow]) -> None:
         """Write rows in batches, each in a SAVEPOINT; a batch the database refuses is redone row by row.
 
         So every row ends up in a SAVEPOINT of its own whenever it matters, while a clean file is
@@ -835,7 +417,7 @@ class _Importer:
             for row in batch:
                 self._write([row])
 
-    def _write(self, batch: list[_Row]) -> bool:
+    def _write(self, batch: list[ClientRow]) -> bool:
         saved = (dict(self.first_row), dict(self.outcome), set(self.unlinked_warned))
         error_count, warning_count = len(self.report.errors), len(self.report.warnings)
         try:
@@ -861,7 +443,7 @@ class _Importer:
             self.report.errors.append(RowIssue(batch[0].number, message))
         return True
 
-    def _record(self, row: _Row, applied: _Applied) -> None:
+    def _record(self, row: ClientRow, applied: _Applied) -> None:
         client = applied.client
         for message in applied.warnings:
             self.report.warnings.append(RowIssue(row.number, message))
@@ -920,15 +502,14 @@ def import_file(
     path = Path(path)
     report = ImportReport(file=path.name, team_id=team_id)
     try:
-        table = _read_table(path)
-        columns = _map_columns(table, report)
+        table, columns = _read(path, report)
     except ImportFileError as exc:
         report.fatal = str(exc)
         return report
 
-    rows: list[_Row] = []
+    rows: list[ClientRow] = []
     for number, values in table.rows:
-        row, problems = _parse_row(number, values, columns)
+        row, problems = parse_row(number, values, columns)
         if row is None:
             report.errors.extend(RowIssue(number, problem) for problem in problems)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -189,23 +190,28 @@ def test_unknown_file_type_is_fatal_and_names_the_allowed_types(db: Database, tm
         assert count(session, Client) == 0
 
 
-def test_old_excel_format_is_refused_with_advice_to_save_as_xlsx(db: Database, tmp_path: Path) -> None:
-    path = tmp_path / "clients.xls"
-    path.write_bytes(b"\xd0\xcf\x11\xe0")
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("clients.xls", b"\xd0\xcf\x11\xe0", "save it as .xlsx"),  # old Excel format
+        ("clients.xlsx", b"client\nAcme\n", "could not be read as an Excel workbook"),  # broken workbook
+        ("nope.csv", None, "no file"),  # missing file
+        ("clients.csv", b'client\n"' + b"x" * (csv.field_size_limit() + 1), "is not a readable CSV file"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_fatal_not_a_crash_and_saves_nothing(
+    db: Database, tmp_path: Path, name: str, content: bytes | None, expected: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
     report = run(db, "T1", path)
-    assert report.fatal is not None and "save it as .xlsx" in report.fatal
 
-
-def test_a_broken_xlsx_is_fatal_not_a_crash(db: Database, tmp_path: Path) -> None:
-    path = tmp_path / "clients.xlsx"
-    path.write_text("client\nAcme\n")
-    report = run(db, "T1", path)
-    assert report.fatal is not None and "could not be read as an Excel workbook" in report.fatal
-
-
-def test_missing_file_is_fatal(db: Database, tmp_path: Path) -> None:
-    report = run(db, "T1", tmp_path / "nope.csv")
-    assert report.fatal is not None and "no file" in report.fatal
+    assert report.fatal is not None and expected in report.fatal
+    assert not report.ok
+    assert format_report(report) == f"Could not import {name} for T1: {report.fatal}"
+    with db.session() as session:
+        assert count(session, Client) == 0 and count(session, Workspace) == 0
 
 
 def test_missing_client_column_is_fatal_and_lists_found_and_expected_columns(
@@ -219,6 +225,29 @@ def test_missing_client_column_is_fatal_and_lists_found_and_expected_columns(
     assert "client (required)" in report.fatal and "renewal_date" in report.fatal
     with db.session() as session:
         assert count(session, Client) == 0
+
+
+def test_a_fatal_header_row_still_reports_its_column_warnings(db: Database, tmp_path: Path) -> None:
+    report = run(db, "T1", write_csv(tmp_path, "Klant,Segment,Notes\nAcme,retainer,x\n"))
+
+    assert report.fatal is not None and "no 'client' column" in report.fatal
+    assert [(w.row, w.message.split(" is not ")[0]) for w in report.warnings] == [
+        (1, "column 'Klant'"),
+        (1, "column 'Notes'"),
+    ]
+
+
+def test_a_header_row_without_clients_below_it_imports_nothing_with_a_warning(
+    db: Database, tmp_path: Path
+) -> None:
+    report = run(db, "T1", write_csv(tmp_path, "client,segment\n,\n"))
+
+    assert report.ok and (report.created, report.updated, report.unchanged) == (0, 0, 0)
+    assert messages(report.warnings) == [
+        (1, "there are no client rows below the header row; nothing was imported")
+    ]
+    with db.session() as session:
+        assert count(session, Workspace) == 0
 
 
 def test_empty_file_is_fatal(db: Database, tmp_path: Path) -> None:
@@ -577,15 +606,6 @@ def test_a_failing_lookup_does_not_stop_the_import(db: Database, tmp_path: Path)
     report = run(db, "T1", write_csv(tmp_path, "client,lead\nAcme,sanne@ouragency.nl\n"), lookup_email=lookup)
     assert report.ok and report.created == 1
     assert "could not look up sanne@ouragency.nl in Slack (ratelimited)" in report.warnings[0].message
-
-
-def test_owner_written_as_a_slack_mention_is_read_as_the_user_id(db: Database, tmp_path: Path) -> None:
-    report = run(db, "T1", write_csv(tmp_path, "client,lead,backup\nAcme,<@U012ABCDEF|jan>,@W056MNOPQR\n"))
-    assert report.ok, format_report(report)
-    with db.session() as session:
-        acme = client_named(session, "T1", "acme")
-        assert acme.lead is not None and acme.lead.slack_user_id == "U012ABCDEF"
-        assert acme.backup is not None and acme.backup.slack_user_id == "W056MNOPQR"
 
 
 def test_existing_staff_are_found_by_slack_id_and_by_email(db: Database, tmp_path: Path) -> None:

@@ -1,0 +1,209 @@
+"""Reading .csv and .xlsx files as rows of cells, numbered the way Excel shows them."""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from bot.spreadsheets import SpreadsheetError, Table, read_table
+
+
+def write_csv(tmp_path: Path, text: str, name: str = "clients.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def write_xlsx(tmp_path: Path, sheets: dict[str, list[list[Any]]], name: str = "clients.xlsx") -> Path:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        worksheet = workbook.create_sheet(title)
+        for row in rows:
+            worksheet.append(row)
+    path = tmp_path / name
+    workbook.save(path)
+    return path
+
+
+def read_error(path: Path) -> str:
+    with pytest.raises(SpreadsheetError) as caught:
+        read_table(path)
+    return str(caught.value)
+
+
+# --- csv -------------------------------------------------------------------------------------
+
+
+def test_csv_rows_keep_their_numbers_and_blank_rows_are_left_out(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "client,segment\n\nAcme,retainer\n , \nGlobex,\n")
+    assert read_table(path) == Table(
+        header_row=1, headers=["client", "segment"], rows=[(3, ["Acme", "retainer"]), (5, ["Globex", ""])]
+    )
+
+
+def test_the_header_is_the_first_row_with_anything_in_it_and_its_names_are_trimmed(tmp_path: Path) -> None:
+    table = read_table(write_csv(tmp_path, "\n,\n Name ,,  Segment \nAcme,,retainer\n"))
+    assert (table.header_row, table.headers) == (3, ["Name", "", "Segment"])
+    assert table.rows == [(4, ["Acme", "", "retainer"])]
+
+
+def test_csv_with_utf8_bom_and_accents_keeps_the_accents(tmp_path: Path) -> None:
+    table = read_table(write_csv(tmp_path, "client\nCafé Zuid\n", encoding="utf-8-sig"))
+    assert table.headers == ["client"]  # the BOM is not part of the first column's name
+    assert table.rows == [(2, ["Café Zuid"])]
+
+
+def test_plain_csv_from_excel_in_the_windows_code_page_is_read(tmp_path: Path) -> None:
+    table = read_table(write_csv(tmp_path, "client;segment\nCafé Zuid;€ retainer\n", encoding="cp1252"))
+    assert table.rows == [(2, ["Café Zuid", "€ retainer"])]
+
+
+@pytest.mark.parametrize("separator", [";", ",", "\t"])
+def test_the_separator_is_the_one_the_header_row_uses_most(tmp_path: Path, separator: str) -> None:
+    text = f"client{separator}segment{separator}renewal_date\nAcme{separator}retainer{separator}2026-03-31\n"
+    table = read_table(write_csv(tmp_path, text))
+    assert table.headers == ["client", "segment", "renewal_date"]
+    assert table.rows == [(2, ["Acme", "retainer", "2026-03-31"])]
+
+
+def test_commas_inside_a_semicolon_file_stay_in_their_cell(tmp_path: Path) -> None:
+    table = read_table(
+        write_csv(tmp_path, "Client;E-mail domains\nBakkerij Van Dam;vandam.nl, bakkerijvandam.nl\n")
+    )
+    assert table.rows == [(2, ["Bakkerij Van Dam", "vandam.nl, bakkerijvandam.nl"])]
+
+
+def test_a_csv_without_separators_is_one_column(tmp_path: Path) -> None:
+    assert read_table(write_csv(tmp_path, "client\nAcme\n")).rows == [(2, ["Acme"])]
+
+
+def test_a_quoted_cell_with_a_line_break_is_one_row_as_in_excel(tmp_path: Path) -> None:
+    table = read_table(write_csv(tmp_path, 'client,contacts\nAcme,"Jan <jan@acme.com>;\nBob"\nGlobex,\n'))
+    assert table.rows == [(2, ["Acme", "Jan <jan@acme.com>;\nBob"]), (3, ["Globex", ""])]
+
+
+def test_an_unreadable_csv_is_refused_with_the_reason(tmp_path: Path) -> None:
+    too_long = "x" * (csv.field_size_limit() + 1)
+    path = write_csv(tmp_path, f'client\n"{too_long}\n')
+    message = read_error(path)
+    assert message.startswith("'clients.csv' is not a readable CSV file (")
+    assert "field larger than field limit" in message
+
+
+def test_the_suffix_may_be_in_capitals(tmp_path: Path) -> None:
+    assert read_table(write_csv(tmp_path, "client\nAcme\n", name="CLIENTS.CSV")).rows == [(2, ["Acme"])]
+
+
+# --- files that cannot be read ---------------------------------------------------------------
+
+
+def test_unknown_file_type_names_the_allowed_types(tmp_path: Path) -> None:
+    path = tmp_path / "clients.txt"
+    path.write_text("client\nAcme\n")
+    assert read_error(path) == (
+        "'clients.txt' is not a file type Rapport can import; "
+        "use an Excel workbook (.xlsx) or a CSV file (.csv)"
+    )
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods", ".numbers", ".XLS"])
+def test_old_excel_and_other_office_formats_are_refused_with_advice_to_save_as_xlsx(
+    tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"clients{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    assert "(open it in Excel and save it as .xlsx)" in read_error(path)
+
+
+def test_a_broken_xlsx_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "clients.xlsx"
+    path.write_text("client\nAcme\n")
+    message = read_error(path)
+    assert message.startswith("'clients.xlsx' could not be read as an Excel workbook (")
+    assert message.endswith("); save it from Excel as .xlsx, or export it as .csv")
+
+
+def test_a_zip_that_is_not_a_workbook_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "clients.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notes.txt", "not a workbook")
+    assert "could not be read as an Excel workbook" in read_error(path)
+
+
+@pytest.mark.parametrize("name", ["nope.csv", "nope.xlsx"])
+def test_missing_file_is_an_error(tmp_path: Path, name: str) -> None:
+    assert (
+        read_error(tmp_path / name) == f"there is no file at {tmp_path / name}; check the path and try again"
+    )
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", " , \n\t, ,\n"])
+def test_an_empty_csv_is_an_empty_table(tmp_path: Path, text: str) -> None:
+    assert read_table(write_csv(tmp_path, text)) == Table(header_row=0, headers=[], rows=[])
+
+
+# --- xlsx ------------------------------------------------------------------------------------
+
+
+def test_xlsx_prefers_the_named_sheet_in_any_case_and_keeps_cell_types(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path,
+        {
+            "Read me": [["client"], ["Not a client"]],
+            "CLIENTS": [
+                ["Client", "Renewal Date", "Hours"],
+                ["Northwind Health", datetime(2026, 6, 30), 12.5],
+            ],
+        },
+    )
+    table = read_table(path, sheet="Clients")
+    assert (table.header_row, table.headers) == (1, ["Client", "Renewal Date", "Hours"])
+    assert table.rows == [(2, ["Northwind Health", datetime(2026, 6, 30), 12.5])]
+
+
+@pytest.mark.parametrize("sheet", ["Clients", None])
+def test_xlsx_without_that_sheet_reads_the_first_one(tmp_path: Path, sheet: str | None) -> None:
+    path = write_xlsx(tmp_path, {"Klanten": [["client"], ["Acme"]], "Other": [["client"], ["Globex"]]})
+    assert read_table(path, sheet=sheet).rows == [(2, ["Acme"])]
+
+
+def test_xlsx_row_numbers_match_what_excel_shows(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path,
+        {"Clients": [[None, None], ["client", 2026], ["Good", None], [None, None], ["Bad", "31-31-2026"]]},
+    )
+    table = read_table(path)
+    assert (table.header_row, table.headers) == (2, ["client", "2026"])
+    assert table.rows == [(3, ["Good"]), (5, ["Bad", "31-31-2026"])]  # trailing empty cells are not stored
+
+
+def test_xlsx_with_wrong_stored_dimensions_is_read_in_full(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path, {"Clients": [["client", "segment"], ["Acme", "retainer"], ["Globex", "project"]]}
+    )
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(
+        r'<dimension ref="[^"]*"', '<dimension ref="A1:A1"', sheet_xml
+    ).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+    table = read_table(path)
+    assert table.headers == ["client", "segment"]
+    assert table.rows == [(2, ["Acme", "retainer"]), (3, ["Globex", "project"])]
+
+
+def test_an_empty_sheet_is_an_empty_table(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path, {"Clients": [], "Other": [["client"], ["Acme"]]})
+    assert read_table(path, sheet="Clients") == Table(header_row=0, headers=[], rows=[])
