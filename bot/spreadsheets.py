@@ -63,15 +63,29 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[Record]:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)  # formulas as last calculated
-    except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+    except (
+        BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+        AttributeError,
+    ) as exc:
+        # openpyxl fails in many ways on files no spreadsheet program wrote; all mean "not readable".
         raise SpreadsheetError(
             f"'{path.name}' could not be read as an Excel workbook ({exc}); "
             f"save it from Excel as .xlsx, or export it as .csv"
         ) from exc
     try:
-        names = {name.casefold(): name for name in workbook.sheetnames}
-        wanted = names.get(sheet.casefold()) if sheet else None
-        worksheet = workbook[wanted] if wanted else workbook.worksheets[0]
+        # Sheets with cells only: a chart sheet has no rows to read.
+        sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
+        if not sheets:
+            raise SpreadsheetError(
+                f"'{path.name}' has no sheet with cells in it, only charts; put the client list on a sheet"
+            )
+        named = [ws for ws in sheets if sheet and ws.title.casefold() == sheet.casefold()]
+        worksheet = named[0] if named else sheets[0]
         worksheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
         # Read-only sheets yield empty tuples for missing rows, so counting gives Excel's row numbers.
         return [

@@ -207,3 +207,45 @@ def test_xlsx_with_wrong_stored_dimensions_is_read_in_full(tmp_path: Path) -> No
 def test_an_empty_sheet_is_an_empty_table(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path, {"Clients": [], "Other": [["client"], ["Acme"]]})
     assert read_table(path, sheet="Clients") == Table(header_row=0, headers=[], rows=[])
+
+
+def chart_of(workbook: Workbook) -> Any:
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.add_data(Reference(workbook.worksheets[0], min_col=2, min_row=1, max_row=2), titles_from_data=True)
+    return chart
+
+
+def test_a_chart_sheet_is_passed_over_for_the_sheet_with_cells(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.title = "Data"
+    workbook.active.append(["client", "score"])
+    workbook.active.append(["Acme", 4])
+    charts = workbook.create_chartsheet("Clients", 0)  # named as asked, and first, but only a chart
+    charts.add_chart(chart_of(workbook))
+    path = tmp_path / "charts.xlsx"
+    workbook.save(path)
+    table = read_table(path, sheet="Clients")
+    assert (table.headers, table.rows) == (["client", "score"], [(2, ["Acme", 4])])
+
+
+def test_a_workbook_excel_could_not_have_written_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.create_chartsheet("Clients")  # a chart sheet with no chart: openpyxl cannot read it back
+    path = tmp_path / "odd.xlsx"
+    workbook.save(path)
+    with pytest.raises(SpreadsheetError, match="could not be read as an Excel workbook"):
+        read_table(path, sheet="Clients")
+
+
+def test_a_workbook_of_charts_only_says_where_the_table_should_be(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.append(["client", 1])
+    charts = workbook.create_chartsheet("Clients")
+    charts.add_chart(chart_of(workbook))
+    workbook.remove(workbook.worksheets[0])
+    path = tmp_path / "only-charts.xlsx"
+    workbook.save(path)
+    with pytest.raises(SpreadsheetError, match="no sheet with cells in it, only charts"):
+        read_table(path, sheet="Clients")
