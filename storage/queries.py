@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,12 @@ def staff_by_user(session: Session, team_id: str, user_id: str) -> Staff | None:
     return session.scalars(_STAFF_BY_USER, {"team_id": team_id, "user_id": user_id}).first()
 
 
+def staff_ref(session: Session, team_id: str, user_id: str) -> Row[Any] | None:
+    """(id, team, Slack id, locale, time zone, profile refreshed) of a Slack user's staff row: a
+    plain row, no mapped object."""
+    return session.execute(_STAFF_REF, {"team_id": team_id, "user_id": user_id}).first()
+
+
 def staff_by_email(session: Session, team_id: str, email: str) -> Staff | None:
     return session.scalars(
         select(Staff).where(Staff.team_id == team_id, func.lower(Staff.email) == email.lower())
@@ -64,6 +70,7 @@ _KEY: Any = bindparam("key")
 _clients = cast(Table, Client.__table__)
 _aliases = cast(Table, ClientAlias.__table__)
 _checkins = cast(Table, CheckIn.__table__)
+_staff = cast(Table, Staff.__table__)
 _words = cast(Table, ClientWord.__table__)
 
 # Built once: constructing a statement costs more than running it on a thousand clients.
@@ -116,6 +123,14 @@ def clients_by_word_start(
     return [(r.id, r.name, r.key) for r in session.execute(_CLIENTS_BY_WORD_START, params)]
 
 
+_STAFF_REF = select(
+    _staff.c.id,
+    _staff.c.team_id,
+    _staff.c.slack_user_id,
+    _staff.c.locale,
+    _staff.c.tz,
+    _staff.c.profile_refreshed_at,
+).where(_staff.c.team_id == _TEAM, _staff.c.slack_user_id == bindparam("user_id"))
 _STAFF_BY_USER = select(Staff).where(Staff.team_id == _TEAM, Staff.slack_user_id == bindparam("user_id"))
 
 

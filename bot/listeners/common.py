@@ -11,13 +11,11 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.views import View
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.services.staff import ensure_staff
-from storage.models import Staff
+from bot.services.staff import StaffRef, ensure_staff
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +32,7 @@ def who(context: BoltContext) -> tuple[str, str]:
 
 
 @contextmanager
-def acting(context: BoltContext) -> Iterator[tuple[Session, Staff]]:
+def acting(context: BoltContext) -> Iterator[tuple[Session, StaffRef]]:
     """One unit of work for the person a request comes from: a session, and their staff row (made
     the first time they use Rapport)."""
     team_id, user_id = who(context)
@@ -118,7 +116,7 @@ def clicked_message(body: dict[str, Any]) -> tuple[str | None, str | None]:
     return channel, ts
 
 
-def open_view(client: WebClient, trigger_id: str | None, view: View) -> bool:
+def open_view(client: WebClient, trigger_id: str | None, view: dict[str, Any]) -> bool:
     if not trigger_id:
         return False
     try:
@@ -129,7 +127,9 @@ def open_view(client: WebClient, trigger_id: str | None, view: View) -> bool:
         return False
 
 
-def open_form(client: WebClient, command: dict[str, Any], draw: Callable[[], View], fallback: str) -> None:
+def open_form(
+    client: WebClient, command: dict[str, Any], draw: Callable[[], dict[str, Any]], fallback: str
+) -> None:
     """After a command's ack: draw its form and open it (drawing costs more than everything else a
     command does, so it waits until Slack has its answer); when Slack will not open it (the trigger
     expired), say so in the channel, giving back what was typed so nothing is lost."""

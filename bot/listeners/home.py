@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.deps import Deps
 from bot.listeners.common import after_ack, deps_of
 from bot.services import home as home_service
-from bot.services.staff import ensure_staff, needs_profile, refresh_profile
+from bot.services.staff import StaffRef, ensure_staff, needs_profile, refresh_profile, row
 from bot.views import home as home_view
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,8 @@ def publish_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> N
     now = deps.now()
     with deps.db.session() as session:
         staff = ensure_staff(session, team_id, user_id)
-        if needs_profile(staff, now):
-            refresh_profile(session, client, staff, now)
+        if needs_profile(staff, now):  # time zone and language from Slack, at most once a day
+            staff = StaffRef.of(refresh_profile(session, client, row(session, staff), now))
         view = home_view.home(home_service.build(session, team_id, staff, now))
     try:
         client.views_publish(user_id=user_id, view=view)

@@ -12,8 +12,9 @@ from bot.domain.matching import MatchKind
 from bot.domain.problem import Problem
 from bot.domain.text import NOTE_MAX, parse_feeling, split_client_and_rest
 from bot.services import access, clients
+from bot.services.staff import StaffRef
 from storage import queries
-from storage.models import CheckIn, Client, Staff
+from storage.models import CheckIn, Client
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def log(
     return checkin_id
 
 
-def undo(session: Session, team_id: str, staff: Staff, checkin_id: int) -> CheckIn | None:
+def undo(session: Session, team_id: str, staff: StaffRef, checkin_id: int) -> CheckIn | None:
     """Remove a check-in its author just logged; a prompt it answered becomes open again."""
     checkin = access.of_person(session, CheckIn, checkin_id, team_id, staff.id)
     if checkin is None:
@@ -148,7 +149,7 @@ def undo(session: Session, team_id: str, staff: Staff, checkin_id: int) -> Check
     return checkin
 
 
-def amend(session: Session, team_id: str, staff: Staff, checkin_id: int, draft: Draft) -> CheckIn | None:
+def amend(session: Session, team_id: str, staff: StaffRef, checkin_id: int, draft: Draft) -> CheckIn | None:
     """Add a note, expectations or tags to a check-in after a one-click answer."""
     checkin = access.of_person(session, CheckIn, checkin_id, team_id, staff.id)
     if checkin is None:

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from bot.services import access, checkins, prompts
 from bot.services.checkins import Draft
 from bot.services.prompts import PromptFacts
-from storage.models import CheckIn, Client, Staff
+from bot.services.staff import StaffRef
+from storage.models import CheckIn, Client
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Details:
     touchpoint_title: str | None
 
 
-def details(session: Session, team_id: str, staff: Staff, checkin_id: int | None) -> Details | None:
+def details(session: Session, team_id: str, staff: StaffRef, checkin_id: int | None) -> Details | None:
     """None when the check-in is gone or not this person's."""
     checkin = access.of_person(session, CheckIn, checkin_id, team_id, staff.id)
     if checkin is None:
@@ -53,7 +54,7 @@ class Saved:
 def save(
     session: Session,
     team_id: str,
-    staff: Staff,
+    staff: StaffRef,
     draft: Draft,
     *,
     prompt_id: int | None,

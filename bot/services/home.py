@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from bot.domain.feelings import Trend, trend, weekly_averages
 from bot.services import owners
+from bot.services.staff import StaffRef
 from storage import queries
-from storage.models import Staff
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class HomeData:
     team_has_clients: bool
 
 
-def build(session: Session, team_id: str, staff: Staff, now: datetime, weeks: int = 8) -> HomeData:
+def build(session: Session, team_id: str, staff: StaffRef, now: datetime, weeks: int = 8) -> HomeData:
     mine = owners.clients_of(session, team_id, staff.id)
     points = queries.checkin_points(session, team_id, [c.id for c in mine], now - timedelta(weeks=weeks))
     rows: list[HomeClient] = []

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from bot.domain.feelings import SCORE_MAX, SCORE_MIN
 from bot.domain.hours import add_working_time
 from bot.services import access, checkins, outbox
-from bot.services.staff import working_hours
+from bot.services.staff import StaffRef, working_hours
 from config.settings import Settings
 from storage import queries
-from storage.models import OutboxMessage, Prompt, Staff, Touchpoint
+from storage.models import OutboxMessage, Prompt, Touchpoint
 
 OPEN = queries.OPEN_PROMPT_STATES
 # Outbox kinds: the question and its reminder (posted), and edits of a question already sent.
@@ -62,7 +62,7 @@ def facts(session: Session, team_id: str, prompt_id: int) -> PromptFacts | None:
 
 
 def schedule(
-    session: Session, settings: Settings, touchpoint: Touchpoint, staff: Staff, now: datetime
+    session: Session, settings: Settings, touchpoint: Touchpoint, staff: StaffRef, now: datetime
 ) -> Prompt:
     """Ask after the touchpoint ends: a while after a scheduled end, at once for one in the past."""
     end = touchpoint.ends_at or touchpoint.happened_at
@@ -78,19 +78,21 @@ def schedule(
     )
     session.add(prompt)
     session.flush()
-    _queue_question(session, prompt, staff, due, kind=QUESTION)
+    _queue_question(session, prompt, staff.slack_user_id, due, kind=QUESTION)
     return prompt
 
 
-def _queue_question(session: Session, prompt: Prompt, staff: Staff, at: datetime, kind: str) -> OutboxMessage:
-    assert staff.slack_user_id, "prompts go to staff who are in Slack"
+def _queue_question(
+    session: Session, prompt: Prompt, slack_user_id: str | None, at: datetime, kind: str
+) -> OutboxMessage:
+    assert slack_user_id, "prompts go to staff who are in Slack"
     return outbox.enqueue(
         session,
         team_id=prompt.team_id,
         kind=kind,
-        channel=staff.slack_user_id,
+        channel=slack_user_id,
         not_before=at,
-        recipient_staff_id=staff.id,
+        recipient_staff_id=prompt.staff_id,
         ref=("prompt", prompt.id),
     )
 
@@ -168,7 +170,7 @@ def _settled(prompt: Prompt, change: str, session: Session) -> Outcome:
 
 
 def answer(
-    session: Session, team_id: str, staff: Staff, prompt_id: int, draft: checkins.Draft, now: datetime
+    session: Session, team_id: str, staff: StaffRef, prompt_id: int, draft: checkins.Draft, now: datetime
 ) -> Outcome | None:
     prompt = access.of_person(session, Prompt, prompt_id, team_id, staff.id)
     if prompt is None:
@@ -184,7 +186,7 @@ def answer(
     return Outcome(prompt, "answer", changed=True, checkin_id=checkin_id, score=draft.score)
 
 
-def skip(session: Session, team_id: str, staff: Staff, prompt_id: int, now: datetime) -> Outcome | None:
+def skip(session: Session, team_id: str, staff: StaffRef, prompt_id: int, now: datetime) -> Outcome | None:
     """ "Didn't happen": the touchpoint is cancelled and the prompt is not counted as missed."""
     prompt = access.of_person(session, Prompt, prompt_id, team_id, staff.id)
     if prompt is None:
@@ -198,7 +200,7 @@ def skip(session: Session, team_id: str, staff: Staff, prompt_id: int, now: date
     return Outcome(prompt, "skip", changed=True)
 
 
-def reopen(session: Session, team_id: str, staff: Staff, prompt_id: int) -> Outcome | None:
+def reopen(session: Session, team_id: str, staff: StaffRef, prompt_id: int) -> Outcome | None:
     """Undo of "didn't happen" or of an answer: the question is open again."""
     prompt = access.of_person(session, Prompt, prompt_id, team_id, staff.id)
     if prompt is None:
@@ -217,7 +219,7 @@ def reopen(session: Session, team_id: str, staff: Staff, prompt_id: int) -> Outc
 
 
 def snooze(
-    session: Session, team_id: str, staff: Staff, prompt_id: int, choice: str, now: datetime
+    session: Session, team_id: str, staff: StaffRef, prompt_id: int, choice: str, now: datetime
 ) -> Outcome | None:
     prompt = access.of_person(session, Prompt, prompt_id, team_id, staff.id)
     if prompt is None or choice not in SNOOZES:
@@ -234,12 +236,12 @@ def snooze(
     ):
         return _settled(prompt, "snooze", session)
     session.refresh(prompt)
-    _queue_question(session, prompt, staff, until, kind=QUESTION)
+    _queue_question(session, prompt, staff.slack_user_id, until, kind=QUESTION)
     return Outcome(prompt, "snooze", changed=True, until=until)
 
 
 def _answer_with_score(
-    session: Session, team_id: str, staff: Staff, prompt_id: int, score: str, now: datetime
+    session: Session, team_id: str, staff: StaffRef, prompt_id: int, score: str, now: datetime
 ) -> Outcome | None:
     if score not in _SCORES:
         return None
@@ -249,7 +251,7 @@ def _answer_with_score(
 _SCORES = {str(score) for score in range(SCORE_MIN, SCORE_MAX + 1)}
 
 
-Change = Callable[[Session, str, Staff, int, str, datetime], "Outcome | None"]
+Change = Callable[[Session, str, StaffRef, int, str, datetime], "Outcome | None"]
 
 # Every change a button on the prompt can ask for; its argument is what the button carries after
 # the prompt id (the score of a face, the snooze choice).
@@ -262,7 +264,7 @@ CHANGES: dict[str, Change] = {
 
 
 def click(
-    session: Session, team_id: str, staff: Staff, prompt_id: int, change: str, arg: str, now: datetime
+    session: Session, team_id: str, staff: StaffRef, prompt_id: int, change: str, arg: str, now: datetime
 ) -> Outcome | None:
     """Apply one button's change; None when the prompt is not this person's or the click makes no sense."""
     apply = CHANGES.get(change)
@@ -283,7 +285,7 @@ def advance(session: Session, settings: Settings, now: datetime) -> dict[str, in
         if queries.move_prompt(
             session, prompt.team_id, prompt_id, ["sent"], remind_at=None, status="reminded"
         ):
-            _queue_question(session, prompt, prompt.staff, now, kind=REMINDER)
+            _queue_question(session, prompt, prompt.staff.slack_user_id, now, kind=REMINDER)
             counts["reminded"] += 1
     for prompt_id in queries.prompts_to_expire(session, now):
         prompt = session.get(Prompt, prompt_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -20,14 +21,44 @@ log = logging.getLogger(__name__)
 PROFILE_MAX_AGE = timedelta(days=1)
 
 
-def ensure_staff(session: Session, team_id: str, user_id: str) -> Staff:
-    """The staff row for a Slack user, created on first use."""
-    staff = queries.staff_by_user(session, team_id, user_id)
-    if staff is None:
-        queries.ensure_workspace(session, team_id)
-        staff = Staff(team_id=team_id, slack_user_id=user_id)
-        session.add(staff)
-        session.flush()
+@dataclass(frozen=True)
+class StaffRef:
+    """Who is asking, as a request needs it: the staff row's id, workspace, Slack id, language and zone.
+
+    Read as a plain row (loading the mapped object costs a request more than the rest of its
+    reading); code that changes the person fetches the row with `row(session, ref)`.
+    """
+
+    id: int
+    team_id: str
+    slack_user_id: str | None
+    locale: str | None
+    tz: str | None
+    profile_refreshed_at: datetime | None
+
+    @classmethod
+    def of(cls, staff: Staff) -> StaffRef:
+        return cls(
+            staff.id, staff.team_id, staff.slack_user_id, staff.locale, staff.tz, staff.profile_refreshed_at
+        )
+
+
+def ensure_staff(session: Session, team_id: str, user_id: str) -> StaffRef:
+    """The Slack user's staff row, created the first time they use Rapport."""
+    found = queries.staff_ref(session, team_id, user_id)
+    if found is not None:
+        return StaffRef(*found)
+    queries.ensure_workspace(session, team_id)
+    staff = Staff(team_id=team_id, slack_user_id=user_id)
+    session.add(staff)
+    session.flush()
+    return StaffRef.of(staff)
+
+
+def row(session: Session, ref: StaffRef) -> Staff:
+    """The mapped staff row behind a reference, to change it."""
+    staff = session.get(Staff, ref.id)
+    assert staff is not None, "a staff row is never removed while a request uses it"
     return staff
 
 
@@ -39,7 +70,7 @@ def working_hours(staff: Staff) -> WorkingHours:
         return WorkingHours()
 
 
-def needs_profile(staff: Staff, now: datetime) -> bool:
+def needs_profile(staff: Staff | StaffRef, now: datetime) -> bool:
     return staff.slack_user_id is not None and (
         staff.profile_refreshed_at is None or now - staff.profile_refreshed_at > PROFILE_MAX_AGE
     )

@@ -11,9 +11,10 @@ from bot.domain.matching import MatchKind
 from bot.domain.problem import Problem
 from bot.domain.text import split_client_and_rest
 from bot.services import access, clients, prompts
+from bot.services.staff import StaffRef
 from config.settings import Settings
 from storage import queries
-from storage.models import Client, Staff, Touchpoint
+from storage.models import Client, Touchpoint
 
 KINDS = ("meeting", "call", "email", "chat", "visit", "lunch", "workshop", "review", "other")
 KIND_WORDS = {"meet": "meeting", "mail": "email", "e-mail": "email", "phone": "call", "videocall": "call"}
@@ -76,7 +77,7 @@ def record(
     settings: Settings,
     *,
     team_id: str,
-    staff: Staff,
+    staff: StaffRef,
     client_id: int,
     kind: str,
     title: str,

@@ -13,7 +13,6 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     RadioButtonsElement,
 )
-from slack_sdk.models.views import View
 
 from bot.domain.feelings import FACES, Expectation
 from bot.domain.text import NOTE_MAX, TAG_LEN_MAX, TAG_MAX, parse_tags
@@ -24,8 +23,10 @@ from bot.views.common import (
     button,
     client_picker,
     context,
+    drawn,
     face_label,
     metadata,
+    modal_json,
     mrkdwn_escape,
     read_metadata,
     section,
@@ -46,79 +47,86 @@ class ModalContext:
     ts: str | None = None
 
 
-def modal(draft: Draft, ctx: ModalContext, *, notice: str | None = None, locale: str | None = None) -> View:
+def modal(
+    draft: Draft, ctx: ModalContext, *, notice: str | None = None, locale: str | None = None
+) -> dict[str, Any]:
+    """The form, pre-filled with the draft. Its parts are kept by their words and choices (`drawn`)."""
     lc = locale
-    blocks: list[Block] = []
+    blocks: list[dict[str, Any]] = []
     if notice:
-        blocks.append(section(f":warning: {notice}"))
+        blocks.append(drawn(section, f":warning: {notice}"))
     if ctx.fixed_client:
-        blocks.append(context(t("modal.feeling.about", lc, client=mrkdwn_escape(ctx.fixed_client))))
+        blocks.append(drawn(context, t("modal.feeling.about", lc, client=mrkdwn_escape(ctx.fixed_client))))
     else:
         blocks.append(client_picker(draft.client_id, draft.client_name, lc))
-    faces = [Option(text=face_label(s), value=str(s)) for s in FACES]
-    blocks.append(
-        InputBlock(
-            block_id="score",
-            label=t("modal.feeling.score", lc),
-            element=RadioButtonsElement(
-                action_id="score_pick",
-                options=faces,
-                initial_option=faces[draft.score - 1] if draft.score in FACES else None,
-            ),
-        )
-    )
-    expectations = [Option(text=t(f"expectation.{e.value}", lc), value=e.value) for e in Expectation]
-    blocks.append(
-        InputBlock(
-            block_id="expectation",
-            label=t("modal.feeling.expectation", lc),
-            optional=True,
-            element=RadioButtonsElement(
-                action_id="expectation_pick",
-                options=expectations,
-                initial_option=next((o for o in expectations if o.value == draft.expectation), None),
-            ),
-        )
-    )
-    # No max_length on the note on purpose: a long note typed in a command must reach the form
-    # whole, and the submit check explains the limit instead of Slack silently refusing to open it.
-    blocks.append(
-        InputBlock(
-            block_id="note",
-            label=t("modal.feeling.note", lc),
-            optional=True,
-            element=PlainTextInputElement(
-                action_id="note_input",
-                multiline=True,
-                initial_value=draft.note or None,
-                placeholder=t("modal.feeling.note_placeholder", lc),
-            ),
-            hint=t("modal.feeling.note_hint", lc, limit=NOTE_MAX),
-        )
-    )
-    blocks.append(
-        InputBlock(
-            block_id="tags",
-            label=t("modal.feeling.tags", lc),
-            optional=True,
-            element=PlainTextInputElement(
-                action_id="tags_input",
-                initial_value=", ".join(draft.tags) or None,
-                placeholder=t("modal.feeling.tags_placeholder", lc),
-            ),
-        )
-    )
+    score = draft.score if draft.score in FACES else None
+    blocks.append(drawn(_score_input, t("modal.feeling.score", lc), score))
+    expectations = tuple((t(f"expectation.{e.value}", lc), e.value) for e in Expectation)
+    chosen = draft.expectation if draft.expectation in {e.value for e in Expectation} else None
+    blocks.append(drawn(_expectation_input, t("modal.feeling.expectation", lc), expectations, chosen))
+    note_words = (t("modal.feeling.note", lc), t("modal.feeling.note_placeholder", lc))
+    hint = t("modal.feeling.note_hint", lc, limit=NOTE_MAX)
+    blocks.append(drawn(_note_input, *note_words, hint, draft.note or None))
+    tag_words = (t("modal.feeling.tags", lc), t("modal.feeling.tags_placeholder", lc))
+    blocks.append(drawn(_tags_input, *tag_words, ", ".join(draft.tags) or None))
     meta = metadata(
         p=ctx.prompt_id, c=ctx.checkin_id, r=ctx.response_url, f=ctx.fixed_client, ch=ctx.channel, ts=ctx.ts
     )
-    return View(
-        type="modal",
-        callback_id=CALLBACK,
-        title=t("modal.feeling.title", lc),
-        submit=t("modal.feeling.submit", lc),
-        close=t("common.cancel", lc),
-        private_metadata=meta,
-        blocks=blocks,
+    return modal_json(
+        CALLBACK,
+        t("modal.feeling.title", lc),
+        t("modal.feeling.submit", lc),
+        t("common.cancel", lc),
+        meta,
+        blocks,
+    )
+
+
+def _score_input(label: str, chosen: int | None) -> Block:
+    faces = [Option(text=face_label(s), value=str(s)) for s in FACES]
+    return InputBlock(
+        block_id="score",
+        label=label,
+        element=RadioButtonsElement(
+            action_id="score_pick", options=faces, initial_option=faces[chosen - 1] if chosen else None
+        ),
+    )
+
+
+def _expectation_input(label: str, words: tuple[tuple[str, str], ...], chosen: str | None) -> Block:
+    options = [Option(text=text, value=value) for text, value in words]
+    return InputBlock(
+        block_id="expectation",
+        label=label,
+        optional=True,
+        element=RadioButtonsElement(
+            action_id="expectation_pick",
+            options=options,
+            initial_option=next((o for o in options if o.value == chosen), None),
+        ),
+    )
+
+
+def _note_input(label: str, placeholder: str, hint: str, initial: str | None) -> Block:
+    # No max_length on purpose: a long note typed in a command must reach the form whole, and the
+    # submit check explains the limit instead of Slack silently refusing to open it.
+    return InputBlock(
+        block_id="note",
+        label=label,
+        optional=True,
+        element=PlainTextInputElement(
+            action_id="note_input", multiline=True, initial_value=initial, placeholder=placeholder
+        ),
+        hint=hint,
+    )
+
+
+def _tags_input(label: str, placeholder: str, initial: str | None) -> Block:
+    return InputBlock(
+        block_id="tags",
+        label=label,
+        optional=True,
+        element=PlainTextInputElement(action_id="tags_input", initial_value=initial, placeholder=placeholder),
     )
 
 

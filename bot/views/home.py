@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
@@ -14,7 +16,7 @@ MAX_CLIENTS = 30  # 3 blocks' worth of room each stays well inside Slack's 100-b
 MAX_PROMPTS = 10
 
 
-def home(data: HomeData) -> View:
+def home(data: HomeData) -> dict[str, Any]:
     lc = data.locale
     blocks: list[Block] = [
         HeaderBlock(text=t("home.title", lc)),
@@ -72,4 +74,4 @@ def home(data: HomeData) -> View:
         blocks.append(context(t("home.spark_legend", lc)))
     else:
         blocks.append(context(t("home.no_clients" if data.team_has_clients else "home.no_clients_team", lc)))
-    return View(type="home", blocks=blocks)
+    return View(type="home", blocks=blocks).to_dict()

@@ -13,11 +13,18 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.messages import t
 from bot.services.touchpoints import KINDS, TITLE_MAX, Recorded, TouchpointDraft
-from bot.views.common import client_picker, local_time, metadata, mrkdwn_escape, section
+from bot.views.common import (
+    blocks_json,
+    client_picker,
+    local_time,
+    metadata,
+    modal_json,
+    mrkdwn_escape,
+    section,
+)
 
 CALLBACK = "touchpoint_modal"
 
@@ -30,14 +37,13 @@ def modal(
     permalink: str | None = None,
     response_url: str | None = None,
     locale: str | None = None,
-) -> View:
+) -> dict[str, Any]:
     lc = locale
     kinds = [Option(text=t(f"kind.{k}", lc), value=k) for k in KINDS]
     blocks: list[Block] = []
     if notice:
         blocks.append(section(f":warning: {notice}"))
     blocks += [
-        client_picker(draft.client_id, draft.client_name, lc),
         InputBlock(
             block_id="kind",
             label=t("modal.touchpoint.kind", lc),
@@ -63,14 +69,15 @@ def modal(
             hint=t("modal.touchpoint.when_hint", lc),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=CALLBACK,
-        title=t("modal.touchpoint.title", lc),
-        submit=t("modal.touchpoint.submit", lc),
-        close=t("common.cancel", lc),
-        private_metadata=metadata(l=permalink, r=response_url),
-        blocks=blocks,
+    parts = blocks_json(blocks)
+    parts.insert(1 if notice else 0, client_picker(draft.client_id, draft.client_name, lc))
+    return modal_json(
+        CALLBACK,
+        t("modal.touchpoint.title", lc),
+        t("modal.touchpoint.submit", lc),
+        t("common.cancel", lc),
+        metadata(l=permalink, r=response_url),
+        parts,
     )
 
 

@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.views import View
 
 from bot import messages
 from bot.domain.text import NOTE_MAX
 from bot.services.checkins import Draft
 from bot.views import feeling
+from bot.views.common import drawn, section
 from bot.views.feeling import ModalContext
 
 
@@ -23,7 +25,7 @@ def blocks_by_id(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_the_form_is_pre_filled_with_what_was_typed() -> None:
     draft = Draft(client_id=7, client_name="Acme", score=4, expectation="met", note="Went well", tags=("q3",))
-    view = feeling.modal(draft, ModalContext()).to_dict()
+    view = feeling.modal(draft, ModalContext())
     blocks = blocks_by_id(view)
     assert blocks["client"]["element"]["initial_option"] == {
         "text": {"type": "plain_text", "text": "Acme", "emoji": True},
@@ -37,7 +39,7 @@ def test_the_form_is_pre_filled_with_what_was_typed() -> None:
 
 
 def test_an_empty_form_chooses_nothing_for_the_person() -> None:
-    blocks = blocks_by_id(feeling.modal(Draft(), ModalContext()).to_dict())
+    blocks = blocks_by_id(feeling.modal(Draft(), ModalContext()))
     for block_id in ("client", "score", "expectation"):
         assert "initial_option" not in blocks[block_id]["element"]
     assert "initial_value" not in blocks["note"]["element"]
@@ -46,7 +48,7 @@ def test_an_empty_form_chooses_nothing_for_the_person() -> None:
 
 def test_a_fixed_client_is_shown_as_text_and_a_notice_comes_first() -> None:
     ctx = ModalContext(prompt_id=5, fixed_client="Tom & <Jerry>: QBR")
-    view = feeling.modal(Draft(), ctx, notice="I couldn't tell which client you meant.").to_dict()
+    view = feeling.modal(Draft(), ctx, notice="I couldn't tell which client you meant.")
     first, second = view["blocks"][:2]
     assert first["text"]["text"] == ":warning: I couldn't tell which client you meant."
     assert "Tom &amp; &lt;Jerry&gt;: QBR" in second["elements"][0]["text"]
@@ -62,14 +64,14 @@ def test_where_the_form_came_from_survives_the_round_trip() -> None:
         channel="D1",
         ts="1.2",
     )
-    view = feeling.modal(Draft(), ctx).to_dict()
+    view = feeling.modal(Draft(), ctx)
     assert feeling.context_of(view["private_metadata"]) == ctx
     assert feeling.context_of("not json") == ModalContext()
 
 
 def test_a_long_client_name_is_cut_to_fit_the_picker_and_the_id_decides() -> None:
     name = "Stichting " + "Zeer Lange Naam " * 12  # longer than an option's 75 characters
-    view = feeling.modal(Draft(client_id=7, client_name=name), ModalContext()).to_dict()
+    view = feeling.modal(Draft(client_id=7, client_name=name), ModalContext())
     option = blocks_by_id(view)["client"]["element"]["initial_option"]
     assert len(option["text"]["text"]) <= 75 and option["text"]["text"].endswith("Naam…")
     assert option["value"] == "7"
@@ -77,7 +79,7 @@ def test_a_long_client_name_is_cut_to_fit_the_picker_and_the_id_decides() -> Non
 
 def test_a_long_note_reaches_the_form_whole() -> None:
     note = "x" * (NOTE_MAX + 500)
-    view = feeling.modal(Draft(note=note), ModalContext()).to_dict()
+    view = feeling.modal(Draft(note=note), ModalContext())
     assert blocks_by_id(view)["note"]["element"]["initial_value"] == note
 
 
@@ -94,7 +96,9 @@ def test_words_slack_would_refuse_are_refused_before_sending(
 ) -> None:
     monkeypatch.setitem(messages.CATALOGS, "xx", {key: text})
     with pytest.raises(SlackObjectFormationError):
-        feeling.modal(Draft(), ModalContext(), locale="xx").to_dict()
+        feeling.modal(Draft(), ModalContext(), locale="xx")
+    with pytest.raises(SlackObjectFormationError):  # again: a part that was refused is never kept
+        feeling.modal(Draft(), ModalContext(), locale="xx")
 
 
 def test_the_confirmation_quotes_the_note_and_offers_details_and_undo() -> None:
@@ -108,3 +112,50 @@ def test_the_confirmation_quotes_the_note_and_offers_details_and_undo() -> None:
         ("checkin_undo", "42"),
     ]
     assert len(feeling.logged("Acme", 3, 1, None, None)["blocks"]) == 2  # no note, no quote
+
+
+CASES = [
+    (Draft(), ModalContext(), None, None),
+    (
+        Draft(
+            client_id=7,
+            client_name="Tom & <Jerry> 🙂",
+            score=5,
+            expectation="below",
+            note="n",
+            tags=("a", "b"),
+        ),
+        ModalContext(response_url="https://hooks.slack.com/x"),
+        "<b> & *c*",
+        "en-US",
+    ),
+    (
+        Draft(score=1, expectation="bogus"),
+        ModalContext(prompt_id=5, fixed_client="Acme: QBR", channel="D1", ts="1.2"),
+        "n" * 2990,
+        "nl-NL",
+    ),
+]
+
+
+@pytest.mark.parametrize(("draft", "ctx", "notice", "locale"), CASES)
+def test_the_form_is_exactly_what_slack_sdk_makes_of_it_every_time(draft, ctx, notice, locale) -> None:
+    first = feeling.modal(draft, ctx, notice=notice, locale=locale)
+    assert View(**first).to_dict() == first  # slack_sdk reads it back whole, and checks every limit
+    again = feeling.modal(draft, ctx, notice=notice, locale=locale)  # now from the kept parts
+    assert again == first
+    again["blocks"][0]["type"] = "spoiled"  # a caller's changes never reach the next form
+    assert feeling.modal(draft, ctx, notice=notice, locale=locale) == first
+
+
+def test_a_kept_part_is_the_json_slack_sdk_makes_and_a_fresh_copy_each_time() -> None:
+    made = drawn(section, "Hello *there*")
+    assert made == section("Hello *there*").to_dict()
+    made["text"]["text"] = "changed"
+    assert drawn(section, "Hello *there*")["text"]["text"] == "Hello *there*"
+
+
+def test_what_the_form_carries_is_held_to_slacks_limit() -> None:
+    feeling.modal(Draft(), ModalContext(response_url="u" * 2900))
+    with pytest.raises(SlackObjectFormationError, match="private_metadata"):
+        feeling.modal(Draft(), ModalContext(response_url="u" * 3000))
