@@ -86,8 +86,8 @@ def drawn(part: Callable[..., JsonObject], *args: Hashable) -> dict[str, Any]:
 
     What it buys: slack_sdk looks up every validator of every object on each to_dict(), about 40 µs
     an object; the feeling form has some 35 objects (1.6 ms of CPU), and most of its parts are the
-    same words every time. With its parts kept, the form costs about 0.3 ms. `part` must depend on
-    its arguments alone.
+    same words every time. With its parts kept, the form costs 0.07 ms (timeit, on a 2-core VM).
+    `part` must depend on its arguments alone.
     """
     return pickle.loads(_drawn(part, args))  # unpickling is the quickest deep copy
 
