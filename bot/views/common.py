@@ -80,21 +80,61 @@ def blocks_json(blocks: list[Block]) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
 
 
-def drawn(part: Callable[..., JsonObject], *args: Hashable) -> dict[str, Any]:
-    """`part(*args).to_dict()`: a part built and checked by slack_sdk, its JSON kept for the next call
-    with the same arguments (a fresh copy each time, free to change).
+def drawn(part: Callable[..., JsonObject], *args: Hashable, **values: str) -> dict[str, Any]:
+    """`part(*args, **values).to_dict()`: a part built and checked by slack_sdk, its JSON kept for the
+    next call (a fresh copy each time, free to change).
 
     What it buys: slack_sdk looks up every validator of every object on each to_dict(), about 40 µs
-    an object; the feeling form has some 35 objects (1.6 ms of CPU), and most of its parts are the
-    same words every time. With its parts kept, the form costs 0.07 ms (timeit, on a 2-core VM).
-    `part` must depend on its arguments alone.
+    an object (a button, 100 µs); the feeling form has some 35 objects (1.6 ms of CPU) and most of
+    its parts are the same words every time. Kept, the form costs 0.07 ms (timeit, 2-core VM).
+
+    `args` are the words and choices the part is made of. `values` are per-call strings (an id in a
+    button's value) that each stand whole as JSON values: slack_sdk builds and checks the part
+    once per `args` and per *length* of each value (the limits it checks on such fields are lengths),
+    with a stand-in of that length; each call then gets its values in place of the stand-ins. A
+    value must not be empty. `part` must depend on its arguments alone.
     """
-    return pickle.loads(_drawn(part, args))  # unpickling is the quickest deep copy
+    lengths = tuple(sorted((name, len(value)) for name, value in values.items()))
+    made, places = _drawn(part, args, lengths)
+    data: dict[str, Any] = pickle.loads(made)  # unpickling is the quickest deep copy
+    for path, name in places:
+        node: Any = data
+        for step in path[:-1]:
+            node = node[step]
+        node[path[-1]] = values[name]
+    return data
+
+
+_STAND_IN = "\U000f0000"  # a private-use character no words of Rapport's contain
 
 
 @lru_cache(maxsize=1024)
-def _drawn(part: Callable[..., JsonObject], args: tuple[Hashable, ...]) -> bytes:
-    return pickle.dumps(part(*args).to_dict(), pickle.HIGHEST_PROTOCOL)
+def _drawn(
+    part: Callable[..., JsonObject], args: tuple[Hashable, ...], lengths: tuple[tuple[str, int], ...]
+) -> tuple[bytes, tuple[tuple[tuple[str | int, ...], str], ...]]:
+    stand_ins = {}
+    for number, (name, length) in enumerate(lengths):
+        if length < 1:
+            raise ValueError(f"{name} is empty; give the part no value rather than an empty one")
+        stand_ins[name] = (chr(0xF0001 + number) + _STAND_IN * length)[:length]
+    data = part(*args, **stand_ins).to_dict()  # slack_sdk checks it, with values of these lengths
+    names = {stand_in: name for name, stand_in in stand_ins.items()}
+    places: list[tuple[tuple[str | int, ...], str]] = []
+
+    def find(node: Any, path: tuple[str | int, ...]) -> None:
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            if isinstance(value, str) and value in names:
+                places.append(((*path, key), names[value]))
+            else:
+                find(value, (*path, key))
+
+    find(data, ())
+    if {name for _, name in places} != set(stand_ins):
+        raise ValueError(
+            f"each of {sorted(stand_ins)} must stand whole, as a JSON value, in the JSON of {part.__name__}"
+        )
+    return pickle.dumps(data, pickle.HIGHEST_PROTOCOL), tuple(places)
 
 
 def modal_json(

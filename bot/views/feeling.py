@@ -15,11 +15,11 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.domain.feelings import FACES, Expectation
-from bot.domain.text import NOTE_MAX, TAG_LEN_MAX, TAG_MAX, parse_tags
+from bot.domain.text import NOTE_MAX, TAG_LEN_MAX, TAG_MAX, parse_tags, truncate
 from bot.messages import t
 from bot.services.checkins import Draft
 from bot.views.common import (
-    blocks_json,
+    SECTION_MAX,
     button,
     client_picker,
     context,
@@ -186,23 +186,21 @@ def logged(
     client_name: str, score: int, checkin_id: int, note: str | None, locale: str | None
 ) -> dict[str, Any]:
     """The ephemeral confirmation, with a cheap undo."""
+    # Drawn from kept parts, the values in place: this is the answer to every /feeling that logs.
     text = t("feeling.logged", locale, face=face_label(score), client=mrkdwn_escape(client_name))
-    blocks: list[Block] = [section(text)]
+    blocks = [drawn(section, text=truncate(text, SECTION_MAX))]
     if note:
-        blocks.append(context(f"“{mrkdwn_escape(note)}”"))
-    blocks.append(
-        ActionsBlock(
-            block_id="checkin_logged",
-            elements=[
-                button(t("feeling.details_button", locale), "checkin_details", str(checkin_id)),
-                button(t("common.undo", locale), "checkin_undo", str(checkin_id)),
-            ],
-        )
+        blocks.append(drawn(context, text=truncate(f"“{mrkdwn_escape(note)}”", SECTION_MAX)))
+    words = (t("feeling.details_button", locale), t("common.undo", locale))
+    blocks.append(drawn(_logged_actions, *words, checkin_id=str(checkin_id)))
+    return {"text": t("feeling.logged", locale, face=face_label(score), client=client_name), "blocks": blocks}
+
+
+def _logged_actions(details: str, undo: str, checkin_id: str) -> Block:
+    return ActionsBlock(
+        block_id="checkin_logged",
+        elements=[button(details, "checkin_details", checkin_id), button(undo, "checkin_undo", checkin_id)],
     )
-    return {
-        "text": t("feeling.logged", locale, face=face_label(score), client=client_name),
-        "blocks": blocks_json(blocks),
-    }
 
 
 def no_form(text: str, locale: str | None) -> str:

@@ -159,3 +159,48 @@ def test_what_the_form_carries_is_held_to_slacks_limit() -> None:
     feeling.modal(Draft(), ModalContext(response_url="u" * 2900))
     with pytest.raises(SlackObjectFormationError, match="private_metadata"):
         feeling.modal(Draft(), ModalContext(response_url="u" * 3000))
+
+
+def plain_logged(client_name: str, score: int, checkin_id: int, note: str | None) -> dict[str, Any]:
+    """The confirmation as slack_sdk's builders make it on every call, with nothing kept."""
+    from slack_sdk.models.blocks import ActionsBlock, Block
+
+    from bot.views.common import button, context, face_label, mrkdwn_escape
+
+    blocks: list[Block] = [
+        section(f"{face_label(score)}: logged for *{mrkdwn_escape(client_name)}*. Thanks!")
+    ]
+    if note:
+        blocks.append(context(f"“{mrkdwn_escape(note)}”"))
+    ids = str(checkin_id)
+    buttons = [button("Add note / expectations", "checkin_details", ids), button("Undo", "checkin_undo", ids)]
+    blocks.append(ActionsBlock(block_id="checkin_logged", elements=buttons))
+    return {"blocks": [block.to_dict() for block in blocks]}
+
+
+@pytest.mark.parametrize("client_name", ["Acme", "Tom & <Jerry> 🙂", "x", "n" * 3100])
+@pytest.mark.parametrize("checkin_id", [1, 7, 123456789, 10**1998])
+@pytest.mark.parametrize("note", [None, "", "Went well", "Tom & <Jerry>", "é🙂" * 2500])
+def test_the_confirmation_is_what_slack_sdks_builders_make_whatever_the_values(client_name, checkin_id, note):
+    for _ in range(2):  # made, then from the kept parts
+        got = feeling.logged(client_name, 3, checkin_id, note, None)
+        assert got["blocks"] == plain_logged(client_name, 3, checkin_id, note)["blocks"]
+
+
+def test_a_value_slack_would_refuse_is_refused_as_slack_sdk_refuses_it():
+    too_long = 10**2000  # a button value over 2,000 characters
+    with pytest.raises(SlackObjectFormationError) as plain:
+        plain_logged("Acme", 3, too_long, None)
+    with pytest.raises(SlackObjectFormationError) as kept:
+        feeling.logged("Acme", 3, too_long, None, None)
+    assert str(kept.value) == str(plain.value)
+
+
+def test_a_value_must_stand_whole_and_not_be_empty():
+    with pytest.raises(ValueError, match="must stand whole"):
+        drawn(lambda greeting: section(f"Hi {greeting}"), greeting="Ann")
+    with pytest.raises(ValueError, match="empty"):
+        drawn(section, text="")
+    first = drawn(section, text="Hello")
+    first["text"]["text"] = "changed"
+    assert drawn(section, text="Howdy")["text"]["text"] == "Howdy"  # same length, its own value
