@@ -125,8 +125,7 @@ def undo_clicked(body: dict[str, Any], action: dict[str, Any], context: BoltCont
     """Undo on the confirmation: the check-in is removed and the confirmation says so."""
     checkin_id, _ = button_value(action)
     with acting(context) as (session, staff):
-        removed = checkins.undo(session, staff.team_id, staff, checkin_id) if checkin_id else None
-        text = feeling_view.undone(removed.client.name if removed else None, staff.locale)
+        text = feeling_view.undone(checkins.undo(session, staff.team_id, staff, checkin_id), staff.locale)
     reply(body.get("response_url"), {"text": text}, replace_original=True)
 
 

@@ -134,11 +134,15 @@ def log(
     return checkin_id
 
 
-def undo(session: Session, team_id: str, staff: StaffRef, checkin_id: int) -> CheckIn | None:
-    """Remove a check-in its author just logged; a prompt it answered becomes open again."""
+def undo(session: Session, team_id: str, staff: StaffRef, checkin_id: int | None) -> str | None:
+    """Remove a check-in its author just logged; a prompt it answered becomes open again.
+
+    The client's name, to say what was removed; None when there was nothing of theirs to remove.
+    """
     checkin = access.of_person(session, CheckIn, checkin_id, team_id, staff.id)
     if checkin is None:
         return None
+    client_name = checkin.client.name
     prompt = queries.prompt_answered_by(session, team_id, checkin.id)
     if prompt is not None:
         prompt.checkin_id = None
@@ -146,7 +150,7 @@ def undo(session: Session, team_id: str, staff: StaffRef, checkin_id: int) -> Ch
         prompt.answered_at = None
     session.delete(checkin)
     session.flush()
-    return checkin
+    return client_name
 
 
 def amend(session: Session, team_id: str, staff: StaffRef, checkin_id: int, draft: Draft) -> CheckIn | None:

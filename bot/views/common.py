@@ -63,10 +63,6 @@ def button(text: str, action_id: str, value: str = "", style: str | None = None)
     )
 
 
-def face(score: int) -> str:
-    return FACES[score].emoji
-
-
 def face_label(score: int) -> str:
     return f"{FACES[score].emoji} {FACES[score].label}"
 
