@@ -8,13 +8,14 @@ from concurrent.futures import Executor
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot import listeners
 from bot.deps import Deps, build_deps, system_clock
+from bot.listeners.common import deps_of, reply
 from bot.listeners.middleware import HandleEachEventOnce, ProvideDeps
 from bot.messages import t
 from bot.webclient import PooledClientMiddleware
@@ -43,7 +44,9 @@ def create_app(
         "listener_executor": deps.background,
         "signing_secret": settings.signing_secret,
         "process_before_response": settings.process_before_response,
-        "request_verification_enabled": bool(settings.signing_secret),
+        # The web process checks every signature before Bolt sees a request (bot.web); Socket Mode
+        # needs none.
+        "request_verification_enabled": False,
         "raise_error_for_unhandled_request": False,
         "ignoring_self_events_enabled": True,
     }
@@ -75,15 +78,20 @@ def create_app(
     return app
 
 
-def on_error(error: Exception, body: dict[str, Any], respond: Any = None) -> BoltResponse | None:
-    """Log what happened and where, with the traceback; never the body itself (it carries tokens)."""
+def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse | None:
+    """Log what happened and where, with the traceback; never the body itself (it carries tokens).
+
+    Only signed requests reach Bolt (bot.web), and the apology goes only to one of Slack's own
+    response_urls (`reply`).
+    """
     kind = body.get("type") or ("slash_command" if "command" in body else "unknown")
     where = body.get("command") or body.get("callback_id") or (body.get("event") or {}).get("type") or ""
     team = body.get("team_id") or (body.get("team") or {}).get("id")
     log.error("unhandled error in %s %s (team %s)", kind, where, team, exc_info=error)
-    if "response_url" in body and respond is not None:
+    url = body.get("response_url")
+    if isinstance(url, str) and "deps" in context:
         try:
-            respond(text=t("common.error"), response_type="ephemeral")
+            reply(deps_of(context), url, {"text": t("common.error")})
         except Exception:  # the apology is best effort; the real error is logged above
             log.warning("could not tell the user about the error", exc_info=True)
     return None

@@ -61,7 +61,9 @@ def feeling_command(ack: Ack, command: dict[str, Any], client: WebClient, contex
     notice = common_view.notice(result.problem, locale)
     ctx = feeling_view.ModalContext(response_url=command.get("response_url"))
     form = partial(feeling_view.modal, draft, ctx, notice=notice, locale=locale)
-    deps.background.submit(run_logged, open_form, client, command, form, feeling_view.no_form(text, locale))
+    deps.background.submit(
+        run_logged, open_form, deps, client, command, form, feeling_view.no_form(text, locale)
+    )
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def _confirm(after: AfterSubmit, client: WebClient, context: BoltContext) -> Non
         update_message(client, channel, ts, payload)
     if after.reply is not None:
         url, payload, replace = after.reply
-        reply(url, payload, replace_original=replace)
+        reply(deps_of(context), url, payload, replace_original=replace)
     if after.home:
         team_id, user_id = who(context)
         publish_home(deps_of(context), client, team_id, user_id)
@@ -126,7 +128,7 @@ def undo_clicked(body: dict[str, Any], action: dict[str, Any], context: BoltCont
     checkin_id, _ = button_value(action)
     with acting(context) as (session, staff):
         text = feeling_view.undone(checkins.undo(session, staff.team_id, staff, checkin_id), staff.locale)
-    reply(body.get("response_url"), {"text": text}, replace_original=True)
+    reply(deps_of(context), body.get("response_url"), {"text": text}, replace_original=True)
 
 
 def details_clicked(
@@ -138,7 +140,7 @@ def details_clicked(
         locale = staff.locale
         found = feeling_form.details(session, staff.team_id, staff, checkin_id)
     if found is None:
-        reply(body.get("response_url"), {"text": feeling_view.undone(None, locale)})
+        reply(deps_of(context), body.get("response_url"), {"text": feeling_view.undone(None, locale)})
         return
     if found.prompt_id is not None:
         # Details for a prompt's answer: the DM is redrawn, not replaced by a bare line.

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
@@ -81,9 +82,34 @@ def after_ack(work: Callable[..., None]) -> Callable[..., None]:
     return listener
 
 
-def reply(response_url: str | None, payload: dict[str, Any], *, replace_original: bool = False) -> None:
+# Where Slack's response_urls point: its own hosts (slack.com, and slack-gov.com for GovSlack).
+SLACK_DOMAINS = ("slack.com", "slack-gov.com")
+
+
+def is_slacks(url: str, api_url: str | None) -> bool:
+    """A response_url Rapport may follow: https on one of Slack's own hosts, or the host of the
+    configured Slack API (the stand-in that tests and the demo use). Anything else is never called,
+    whatever a request says."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False
+    if api_url:
+        api = urlsplit(api_url)
+        if (parts.scheme, host, parts.port) == (api.scheme, (api.hostname or "").lower(), api.port):
+            return True
+    return parts.scheme == "https" and any(host == d or host.endswith("." + d) for d in SLACK_DOMAINS)
+
+
+def reply(
+    deps: Deps, response_url: str | None, payload: dict[str, Any], *, replace_original: bool = False
+) -> None:
     """Answer through a response_url (works 5 times in 30 minutes); failures are logged, not raised."""
     if not response_url:
+        return
+    if not is_slacks(response_url, deps.settings.slack_api_url):
+        log.warning("not following a response_url outside Slack (host %s)", urlsplit(response_url).hostname)
         return
     body = {"response_type": "ephemeral", **payload}
     if replace_original:
@@ -128,13 +154,17 @@ def open_view(client: WebClient, trigger_id: str | None, view: dict[str, Any]) -
 
 
 def open_form(
-    client: WebClient, command: dict[str, Any], draw: Callable[[], dict[str, Any]], fallback: str
+    deps: Deps,
+    client: WebClient,
+    command: dict[str, Any],
+    draw: Callable[[], dict[str, Any]],
+    fallback: str,
 ) -> None:
     """After a command's ack: draw its form and open it (drawing costs more than everything else a
     command does, so it waits until Slack has its answer); when Slack will not open it (the trigger
     expired), say so in the channel, giving back what was typed so nothing is lost."""
     if not open_view(client, command.get("trigger_id"), draw()):
-        reply(command.get("response_url"), {"text": fallback})
+        reply(deps, command.get("response_url"), {"text": fallback})
 
 
 def button_value(action: dict[str, Any]) -> tuple[int | None, str]:

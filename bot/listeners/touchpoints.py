@@ -55,7 +55,7 @@ def rapport_touchpoint(
     url = command.get("response_url")
     form = partial(touchpoint_view.modal, draft, now, notice=notice, response_url=url, locale=locale)
     deps.background.submit(
-        run_logged, open_form, client, command, form, touchpoint_view.no_form(text, locale)
+        run_logged, open_form, deps, client, command, form, touchpoint_view.no_form(text, locale)
     )
 
 
@@ -87,7 +87,7 @@ def touchpoint_submitted(ack: Ack, view: dict[str, Any], client: WebClient, cont
         text = touchpoint_view.logged(done, staff.tz, locale)
     ack()
     if meta.get("r"):
-        deps.background.submit(run_logged, reply, meta["r"], {"text": text})
+        deps.background.submit(run_logged, reply, deps, meta["r"], {"text": text})
     else:
         deps.background.submit(run_logged, publish_home, deps, client, team_id, user_id)
 
