@@ -114,6 +114,46 @@ def parse(content_type: str, body: bytes) -> dict[str, Any]:
     raise Refused(415, "unsupported content type")
 
 
+# The parts of Slack's payloads that Bolt and Rapport look into, by payload type, with the type
+# Slack always sends them as. A payload that has them otherwise did not come from Slack as documented.
+_OBJECTS = ("team", "user", "channel", "enterprise", "container", "message", "state")
+_TEXTS = ("team_id", "user_id", "channel_id", "command", "text", "response_url", "trigger_id", "callback_id")
+
+
+def check_shape(body: dict[str, Any]) -> None:
+    """Raise Refused(400) for a payload whose parts are not the kind of value Slack sends there."""
+    for key in _OBJECTS:
+        if body.get(key) is not None and not isinstance(body[key], dict):
+            raise Refused(400, f"{key} is not an object")
+    for key in _TEXTS:
+        if key in body and not isinstance(body[key], str):
+            raise Refused(400, f"{key} is not text")
+    kind = body.get("type")
+    if kind == "block_actions":
+        actions = body.get("actions")
+        if not isinstance(actions, list) or not actions:
+            raise Refused(400, "actions is not a list of actions")
+        for action in actions:
+            if not isinstance(action, dict) or not isinstance(action.get("action_id"), str):
+                raise Refused(400, "an action has no action_id")
+            if not isinstance(action.get("block_id", ""), str):
+                raise Refused(400, "an action's block_id is not text")
+    elif kind == "block_suggestion":
+        for key in ("action_id", "block_id", "value"):
+            if not isinstance(body.get(key, ""), str):
+                raise Refused(400, f"{key} is not text")
+    elif kind in ("view_submission", "view_closed"):
+        view = body.get("view")
+        if not isinstance(view, dict) or not isinstance(view.get("callback_id"), str):
+            raise Refused(400, "view has no callback_id")
+        if view.get("state") is not None and not isinstance(view["state"], dict):
+            raise Refused(400, "view state is not an object")
+    elif kind == "event_callback":
+        event = body.get("event")
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            raise Refused(400, "event has no type")
+
+
 def _json_object(text: str, what: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
@@ -150,6 +190,7 @@ class RapportWSGI:
             if self.secret is not None:
                 verify(self.secret, headers, body, time.time())
             parsed = parse(str(headers.get("content-type") or ""), body)
+            check_shape(parsed)
         except Refused as refused:
             # One short line: never the body, which may carry a response_url or a token.
             log.info(

@@ -76,19 +76,35 @@ def _read_score(token: str) -> tuple[int | None, str | None] | None:
         return emoji, None
     core = token.rstrip(_TRAILING_PUNCTUATION) or token
     if _INTEGER.fullmatch(core):
-        value = int(core)
-        if SCORE_MIN <= value <= SCORE_MAX and core.isdigit():
+        value = _small_int(core)
+        if value is not None and SCORE_MIN <= value <= SCORE_MAX and core.isdigit():
             return value, None
-        return None, core
+        return None, _shown(core)
     out_of_five = _OUT_OF_FIVE.fullmatch(core)
     if out_of_five:
-        value = int(out_of_five.group(1))
-        if SCORE_MIN <= value <= SCORE_MAX:
+        value = _small_int(out_of_five.group(1))
+        if value is not None and SCORE_MIN <= value <= SCORE_MAX:
             return value, None
-        return None, core
+        return None, _shown(core)
     if _NUMBER_LIKE.fullmatch(core):
-        return None, core
+        return None, _shown(core)
     return None
+
+
+BAD_SCORE_SHOWN = 20  # characters of a number that is no score, quoted back to the person
+
+
+def _small_int(digits: str) -> int | None:
+    """The number, when it has few enough digits to be worth reading (Python refuses past 4,300)."""
+    significant = digits.lstrip("+-").lstrip("0")
+    if len(significant) > 6:
+        return None
+    value = int(significant or "0")
+    return -value if digits.startswith("-") else value
+
+
+def _shown(token: str) -> str:
+    return truncate(token, BAD_SCORE_SHOWN)
 
 
 def parse_feeling(text: str) -> FeelingInput:

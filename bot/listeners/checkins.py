@@ -81,7 +81,9 @@ def feeling_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context
     ctx = feeling_view.context_of(view.get("private_metadata"))
     with acting(context) as (session, staff):
         locale = staff.locale
-        draft, errors = feeling_view.read(view["state"]["values"], locale)
+        draft, errors = feeling_view.read(common_view.submitted(view), locale)
+        if draft.client_id is None and ctx.prompt_id is None and ctx.checkin_id is None:
+            errors.setdefault("client", feeling_view.no_client(locale))  # nothing says which client
         if draft.client_id is not None and not clients.exists(session, staff.team_id, draft.client_id):
             errors["client"] = common_view.client_gone(locale)
         if errors:

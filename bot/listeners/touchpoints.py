@@ -62,11 +62,11 @@ def rapport_touchpoint(
 def touchpoint_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     deps = deps_of(context)
     team_id, user_id = who(context)
-    meta = common_view.read_metadata(view.get("private_metadata"))
+    permalink, response_url = touchpoint_view.origin_of(view.get("private_metadata"))
     now = deps.now()
     with acting(context) as (session, staff):
         locale = staff.locale
-        fields, errors = touchpoint_view.read(view["state"]["values"], now, locale)
+        fields, errors = touchpoint_view.read(common_view.submitted(view), now, locale)
         if fields["client_id"] is not None and not clients.exists(session, team_id, fields["client_id"]):
             errors["client"] = common_view.client_gone(locale)
         if errors:
@@ -82,12 +82,12 @@ def touchpoint_submitted(ack: Ack, view: dict[str, Any], client: WebClient, cont
             title=fields["title"],
             happened_at=fields["happened_at"],
             now=now,
-            permalink=meta.get("l"),
+            permalink=permalink,
         )
         text = touchpoint_view.logged(done, staff.tz, locale)
     ack()
-    if meta.get("r"):
-        deps.background.submit(run_logged, reply, deps, meta["r"], {"text": text})
+    if response_url:
+        deps.background.submit(run_logged, reply, deps, response_url, {"text": text})
     else:
         deps.background.submit(run_logged, publish_home, deps, client, team_id, user_id)
 

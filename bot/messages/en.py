@@ -87,6 +87,7 @@ MESSAGES: dict[str, str] = {
     "modal.touchpoint.when": "When",
     "modal.touchpoint.when_hint": "For a meeting still to come, I'll ask how it went after it ends.",
     "modal.touchpoint.error.title": "Say in a few words what it was, e.g. “Call with Jan”.",
+    "modal.touchpoint.error.when": "Pick the day and time it happened, or will happen.",
     "modal.touchpoint.error.title_long": "That's {length:,} characters; please keep it under {limit:,}.",
     "touchpoint.logged": "Logged {kind} *{title}* with *{client}*. I'll ask you in a DM how they felt{when}.",
     "touchpoint.logged_when_now": "",

@@ -166,10 +166,53 @@ def metadata(**values: Any) -> str:
     return json.dumps({k: v for k, v in values.items() if v is not None}, separators=(",", ":"))
 
 
+# --- reading what a form sends back: any shape may arrive, only the expected ones are used -----
+
+ID_MAX = 2**63 - 1  # the largest id a database row can have
+
+
+def as_id(value: Any) -> int | None:
+    """A row id from a button, an option or a form's metadata: a positive whole number, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value <= ID_MAX else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        number = int(value)
+        return number if 0 < number <= ID_MAX else None
+    return None
+
+
+def as_text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def submitted(view: Any) -> dict[str, Any]:
+    """The values of a submitted form (`view.state.values`), or none when they are not there."""
+    state = view.get("state") if isinstance(view, dict) else None
+    values = state.get("values") if isinstance(state, dict) else None
+    return values if isinstance(values, dict) else {}
+
+
+def answer(values: dict[str, Any], block: str, action: str) -> dict[str, Any]:
+    """What one input of a submitted form holds (its `value`, `selected_option`...), or {}."""
+    inputs = values.get(block)
+    held = inputs.get(action) if isinstance(inputs, dict) else None
+    return held if isinstance(held, dict) else {}
+
+
+def chosen(values: dict[str, Any], block: str, action: str) -> dict[str, Any]:
+    """The option picked in one input of a submitted form, or {}."""
+    option = answer(values, block, action).get("selected_option")
+    return option if isinstance(option, dict) else {}
+
+
 def read_metadata(raw: str | None) -> dict[str, Any]:
+    if not isinstance(raw, str):
+        return {}
     try:
         value = json.loads(raw or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     return value if isinstance(value, dict) else {}
 

@@ -20,7 +20,11 @@ from bot.messages import t
 from bot.services.checkins import Draft
 from bot.views.common import (
     SECTION_MAX,
+    answer,
+    as_id,
+    as_text,
     button,
+    chosen,
     client_picker,
     context,
     drawn,
@@ -133,41 +137,36 @@ def _tags_input(label: str, placeholder: str, initial: str | None) -> Block:
 def context_of(raw: str | None) -> ModalContext:
     meta = read_metadata(raw)
     return ModalContext(
-        prompt_id=meta.get("p"),
-        checkin_id=meta.get("c"),
-        response_url=meta.get("r"),
-        fixed_client=meta.get("f"),
-        channel=meta.get("ch"),
-        ts=meta.get("ts"),
+        prompt_id=as_id(meta.get("p")),
+        checkin_id=as_id(meta.get("c")),
+        response_url=as_text(meta.get("r")),
+        fixed_client=as_text(meta.get("f")),
+        channel=as_text(meta.get("ch")),
+        ts=as_text(meta.get("ts")),
     )
 
 
 def read(values: dict[str, Any], locale: str | None = None) -> tuple[Draft, dict[str, str]]:
     """The draft a submitted modal holds, and an error per block for anything to fix."""
     errors: dict[str, str] = {}
-
-    def state(block: str, action: str) -> dict[str, Any]:
-        return values.get(block, {}).get(action, {}) or {}
-
     client_id: int | None = None
     client_name: str | None = None
-    if "client" in values:
-        option = state("client", "client_select").get("selected_option") or {}
-        try:
-            client_id = int(option.get("value", ""))
-            client_name = (option.get("text") or {}).get("text")
-        except ValueError:
-            errors["client"] = t("modal.feeling.error.client", locale)
-    score_option = state("score", "score_pick").get("selected_option") or {}
-    score = int(score_option["value"]) if str(score_option.get("value", "")).isdigit() else None
+    if "client" in values:  # a form with a fixed client has no picker
+        option = chosen(values, "client", "client_select")
+        client_id = as_id(option.get("value"))
+        label = option.get("text")
+        client_name = as_text(label.get("text")) if isinstance(label, dict) else None
+        if client_id is None:
+            errors["client"] = no_client(locale)
+    score = as_id(chosen(values, "score", "score_pick").get("value"))
     if score not in FACES:
         score = None
         errors["score"] = t("modal.feeling.error.score", locale)
-    expectation = (state("expectation", "expectation_pick").get("selected_option") or {}).get("value")
-    note = (state("note", "note_input").get("value") or "").strip()
+    expectation = chosen(values, "expectation", "expectation_pick").get("value")
+    note = (as_text(answer(values, "note", "note_input").get("value")) or "").strip()
     if len(note) > NOTE_MAX:
         errors["note"] = t("modal.feeling.error.note", locale, length=len(note), limit=NOTE_MAX)
-    raw_tags = state("tags", "tags_input").get("value") or ""
+    raw_tags = as_text(answer(values, "tags", "tags_input").get("value")) or ""
     words = [w for w in raw_tags.replace(",", " ").split() if w.strip("#")]
     if len(words) > TAG_MAX or any(len(w.lstrip("#")) > TAG_LEN_MAX for w in words):
         errors["tags"] = t("modal.feeling.error.tags", locale, max=TAG_MAX, length=TAG_LEN_MAX)
@@ -201,6 +200,10 @@ def _logged_actions(details: str, undo: str, checkin_id: str) -> Block:
         block_id="checkin_logged",
         elements=[button(details, "checkin_details", checkin_id), button(undo, "checkin_undo", checkin_id)],
     )
+
+
+def no_client(locale: str | None) -> str:
+    return t("modal.feeling.error.client", locale)
 
 
 def no_form(text: str, locale: str | None) -> str:

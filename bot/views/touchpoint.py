@@ -17,12 +17,17 @@ from slack_sdk.models.blocks import (
 from bot.messages import t
 from bot.services.touchpoints import KINDS, TITLE_MAX, Recorded, TouchpointDraft
 from bot.views.common import (
+    answer,
+    as_id,
+    as_text,
     blocks_json,
+    chosen,
     client_picker,
     local_time,
     metadata,
     modal_json,
     mrkdwn_escape,
+    read_metadata,
     section,
 )
 
@@ -85,28 +90,47 @@ def read(
     values: dict[str, Any], now: datetime, locale: str | None = None
 ) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
-
-    def state(block: str, action: str) -> dict[str, Any]:
-        return values.get(block, {}).get(action, {}) or {}
-
-    option = state("client", "client_select").get("selected_option") or {}
-    client_id = int(option["value"]) if str(option.get("value", "")).isdigit() else None
+    client_id = as_id(chosen(values, "client", "client_select").get("value"))
     if client_id is None:
         errors["client"] = t("modal.feeling.error.client", locale)
-    kind = (state("kind", "kind_pick").get("selected_option") or {}).get("value") or "meeting"
-    title = (state("title", "title_input").get("value") or "").strip()
+    kind = as_text(chosen(values, "kind", "kind_pick").get("value")) or "meeting"
+    title = (as_text(answer(values, "title", "title_input").get("value")) or "").strip()
     if not title:
         errors["title"] = t("modal.touchpoint.error.title", locale)
     elif len(title) > TITLE_MAX:
         errors["title"] = t("modal.touchpoint.error.title_long", locale, length=len(title), limit=TITLE_MAX)
-    stamp = state("when", "when_pick").get("selected_date_time")
-    when = datetime.fromtimestamp(int(stamp), UTC) if stamp else now
+    stamp = answer(values, "when", "when_pick").get("selected_date_time")
+    when = now
+    if stamp is not None:
+        picked = _moment(stamp)
+        if picked is None:
+            errors["when"] = t("modal.touchpoint.error.when", locale)
+        else:
+            when = picked
     return {
         "client_id": client_id,
         "kind": kind if kind in KINDS else "other",
         "title": title,
         "happened_at": when,
     }, errors
+
+
+def origin_of(raw: Any) -> tuple[str | None, str | None]:
+    """Where the form came from, from its metadata: (message permalink, response_url)."""
+    meta = read_metadata(raw)
+    return as_text(meta.get("l")), as_text(meta.get("r"))
+
+
+# The date-time picker offers these years; anything outside them did not come from it.
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _moment(stamp: Any) -> datetime | None:
+    if isinstance(stamp, bool) or not isinstance(stamp, int):
+        return None
+    if not EARLIEST.timestamp() <= stamp < LATEST.timestamp():
+        return None
+    return datetime.fromtimestamp(stamp, UTC)
 
 
 def logged(done: Recorded, tz: str | None, locale: str | None) -> str:

@@ -1,0 +1,222 @@
+"""Whatever a person types and whatever shape a signed payload takes, Rapport answers: a clear
+message, a form, or a quiet 200. Never a server error. Property-based, through the real WSGI app.
+
+Each property runs its examples against one app and one database (hypothesis re-runs the test
+function, not the fixtures), which is what a long-running web process sees too.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import USER, add_client
+
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+CLIENTS = ("Acme", "Acme Labs", "Café Zuid", "Tom & Jerry", "Q")
+
+
+def seed(db: Any) -> None:
+    from sqlalchemy import select
+
+    from storage.models import Client
+
+    with db.session() as session:
+        if session.scalars(select(Client.id)).first() is not None:
+            return
+    for name in CLIENTS:
+        add_client(db, name, lead=USER, aliases=(name[:2] + "x",))
+
+
+def fine(response: Any) -> None:
+    """A clear answer or a quiet one: HTTP 200 with nothing or with a message that says something, or
+    a 4xx saying in a few words what was wrong with a payload Slack would not send."""
+    assert response.status < 500, (response.status, response.body[:300])
+    if response.status >= 400:
+        assert 0 < len(response.text) < 100 and "Traceback" not in response.text
+        return
+    if response.body:
+        answer = response.json()
+        assert answer.get("text") or answer.get("response_action") or answer.get("options") is not None
+
+
+# What people type: any text, and text built from the pieces commands are made of.
+WORDS = st.sampled_from(
+    ["acme", "Acme Labs", "café", "zuid", "4", "5/5", "0", "6", "-1", "4.5", "10/10", "🙂", ":smile:",
+     "<@U0123|jan>", "<#C01|general>", "&amp;", "&lt;b&gt;", "payload", "help", "touchpoint", "call",
+     "x" * 300]
+)  # fmt: skip
+TYPED = st.one_of(
+    st.text(max_size=400),
+    st.lists(WORDS, max_size=12).map(" ".join),
+    st.integers(min_value=0).map(lambda n: f"acme {n}"),
+    st.integers(min_value=1, max_value=6000).map(lambda n: "acme " + "9" * n),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=3000, max_size=6000),
+)
+
+
+@FUZZ
+@given(text=TYPED, command=st.sampled_from(["/feeling", "/rapport"]))
+def test_any_command_text_gets_an_answer_never_an_error(rapport, db, text, command):
+    seed(db)
+    fine(rapport.slack.command(command, text, user=USER))
+    assert rapport.fake.server_errors == []
+
+
+def test_a_score_of_thousands_of_digits_is_explained(rapport, db):
+    seed(db)
+    response = rapport.slack.command("/feeling", "acme " + "9" * 4301, user=USER)
+    fine(response)
+    view = rapport.fake.calls_to("views.open")[-1].args["view"]
+    warning = view["blocks"][0]["text"]["text"]
+    assert "isn't a feeling score" in warning and len(warning) < 300  # the number quoted back, cut short
+
+
+# --- signed payloads of odd shapes -------------------------------------------------------------
+
+JSON_LEAF = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=50),
+    st.just(10**30), st.just(-1), st.just("9" * 100), st.just(1e20), st.just("abc"),
+)  # fmt: skip
+JSON = st.recursive(
+    JSON_LEAF,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def maybe(value: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(value, JSON)
+
+
+def option(value: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.fixed_dictionaries(
+        {"value": maybe(value), "text": maybe(st.fixed_dictionaries({"text": st.text()}))}
+    )
+
+
+def held(action: str, **fields: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """One input of a submitted form, as Slack nests it (`{action_id: {...}}`), or anything else."""
+    return maybe(st.fixed_dictionaries({action: maybe(st.fixed_dictionaries(fields))}))
+
+
+def picked(action: str, values: list[str]) -> st.SearchStrategy[Any]:
+    return held(action, selected_option=maybe(option(st.sampled_from(values))))
+
+
+STAMPS = st.sampled_from([1764000000, 10**20, 253402300800, -1, "abc", 1e20, True])
+FORM_STATE = st.fixed_dictionaries(
+    {},
+    optional={
+        "client": held("client_select", selected_option=maybe(option(st.integers().map(str)))),
+        "score": picked("score_pick", ["1", "5", "9", "x"]),
+        "expectation": picked("expectation_pick", ["met", "below", "nope"]),
+        "note": held("note_input", value=maybe(st.text())),
+        "tags": held("tags_input", value=maybe(st.text())),
+        "kind": picked("kind_pick", ["call", "meeting", "x"]),
+        "title": held("title_input", value=maybe(st.text())),
+        "when": held("when_pick", selected_date_time=maybe(STAMPS)),
+    },
+)
+METADATA = st.one_of(
+    st.text(max_size=100),
+    JSON.map(json.dumps),
+    st.fixed_dictionaries(
+        {}, optional={k: maybe(st.integers().map(str)) for k in ("p", "c", "r", "f", "ch", "ts", "l")}
+    ).map(json.dumps),
+)
+
+
+@FUZZ
+@given(
+    callback=st.sampled_from(["feeling_modal", "touchpoint_modal"]),
+    state=maybe(st.fixed_dictionaries({"values": maybe(FORM_STATE)})),
+    metadata=maybe(METADATA),
+    drop_state=st.booleans(),
+)
+def test_any_form_submission_gets_an_answer_never_an_error(
+    rapport, db, callback, state, metadata, drop_state
+):
+    seed(db)
+    view: dict[str, Any] = {
+        "id": "V1",
+        "callback_id": callback,
+        "type": "modal",
+        "private_metadata": metadata,
+    }
+    if not drop_state:
+        view["state"] = state
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0001", "domain": "agency"},
+        "user": {"id": USER, "team_id": "T0001"},
+        "api_app_id": "A0RAPPORT",
+        "trigger_id": "1.2.3",
+        "view": view,
+    }
+    fine(rapport.slack._interactive(payload))
+
+
+ACTION_IDS = st.sampled_from(
+    ["prompt_face_4", "prompt_skip", "prompt_snooze", "prompt_undo", "prompt_details", "checkin_undo",
+     "checkin_details", "home_log_feeling", "home_client_feeling", "home_log_touchpoint",
+     "home_prompt_answer", "client_select", "nothing_we_know"]
+)  # fmt: skip
+ACTION = st.fixed_dictionaries(
+    {},
+    optional={
+        "action_id": maybe(ACTION_IDS),
+        "value": maybe(st.sampled_from(["1", "1:4", "999999999999999999999", "abc", "", "1:1h"])),
+        "selected_option": maybe(option(st.sampled_from(["1:1h", "2:3h", "x"]))),
+        "block_id": maybe(st.text(max_size=10)),
+        "type": maybe(st.sampled_from(["button", "overflow"])),
+    },
+)
+
+
+CONTAINER = st.fixed_dictionaries(
+    {
+        "type": maybe(st.sampled_from(["message", "view"])),
+        "channel_id": maybe(st.text(max_size=5)),
+        "message_ts": maybe(st.text(max_size=5)),
+    }
+)
+
+
+@FUZZ
+@given(actions=maybe(st.lists(maybe(ACTION), max_size=3)), container=maybe(CONTAINER))
+def test_any_button_click_gets_an_answer_never_an_error(rapport, db, actions, container):
+    seed(db)
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0001", "domain": "agency"},
+        "user": {"id": USER, "team_id": "T0001"},
+        "api_app_id": "A0RAPPORT",
+        "trigger_id": "1.2.3",
+        "actions": actions,
+        "container": container,
+    }
+    fine(rapport.slack._interactive(payload))
+
+
+@FUZZ
+@given(value=maybe(st.text(max_size=200)), action_id=maybe(st.sampled_from(["client_select", "other"])))
+def test_any_type_ahead_gets_options_never_an_error(rapport, db, value, action_id):
+    seed(db)
+    payload = {
+        "type": "block_suggestion",
+        "team": {"id": "T0001", "domain": "agency"},
+        "user": {"id": USER, "team_id": "T0001"},
+        "api_app_id": "A0RAPPORT",
+        "action_id": action_id,
+        "block_id": "client",
+        "value": value,
+        "view": {"id": "V1"},
+    }
+    fine(rapport.slack._interactive(payload))
