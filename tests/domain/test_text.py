@@ -202,5 +202,5 @@ def test_a_number_of_thousands_of_digits_is_a_bad_score_quoted_short() -> None:
     parsed = parse_feeling("acme " + "9" * 5000 + " went well")
     assert parsed.score is None and parsed.bad_score is not None
     assert len(parsed.bad_score) <= 20 and parsed.bad_score.endswith("…")
-    assert parse_feeling("acme " + "0" * 5000 + "4").score is None  # leading zeros: still no score
+    assert parse_feeling("acme " + "0" * 5000 + "4").score == 4  # leading zeros read as "04" always was
     assert parse_feeling("acme " + "9" * 5000 + "/5").score is None
