@@ -15,6 +15,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot import listeners
 from bot.deps import Deps, build_deps, system_clock
+from bot.identity import BotIdentity
 from bot.listeners.common import deps_of, reply
 from bot.listeners.middleware import HandleEachEventOnce, ProvideDeps
 from bot.messages import t
@@ -67,7 +68,12 @@ def create_app(
             **common,
         )
     else:
-        app = App(token_verification_enabled=settings.token_verification, **common)
+        # One workspace: authorized from what is known of the bot, learned off the request path.
+        assert deps.client is not None and deps.client.token, "one workspace needs its bot token"
+        deps.identity = identity = BotIdentity(deps.client, deps.client.token)
+        if settings.token_verification:
+            identity.start()
+        app = App(authorize=identity.authorizer(), **common)
 
     app.error(on_error)
     app.use(ProvideDeps(deps))

@@ -18,6 +18,7 @@ from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.oauth.installation_store import InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
+from bot.identity import BotIdentity
 from bot.webclient import PooledWebClient
 from config.settings import Settings
 from storage.db import Database
@@ -68,6 +69,7 @@ class Deps:
     clock: Callable[[], datetime] = system_clock
     client: WebClient | None = None
     installation_store: InstallationStore | None = None
+    identity: BotIdentity | None = None  # who the bot is, in the one workspace of a bot token
     # Where work after an ack runs: Slack calls that need not hold the response.
     background: Executor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=32))
     _team_clients: dict[str, WebClient] = field(default_factory=dict)

@@ -270,6 +270,8 @@ class _FromEnvironment:
         return self._app(environ, start_response)
 
     def reset(self) -> None:
+        if self._app is not None and self._app.deps.identity is not None:
+            self._app.deps.identity.stop()
         self._app = None
 
 

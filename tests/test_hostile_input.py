@@ -8,6 +8,7 @@ function, not the fixtures), which is what a long-running web process sees too.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +16,11 @@ from hypothesis import strategies as st
 
 from tests.factories import USER, add_client
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# RAPPORT_FUZZ_EXAMPLES=2000 for a longer search than CI's.
+EXAMPLES = int(os.environ.get("RAPPORT_FUZZ_EXAMPLES", "150"))
+FUZZ = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 CLIENTS = ("Acme", "Acme Labs", "Café Zuid", "Tom & Jerry", "Q")
 

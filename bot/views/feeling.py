@@ -162,7 +162,7 @@ def read(values: dict[str, Any], locale: str | None = None) -> tuple[Draft, dict
     if score not in FACES:
         score = None
         errors["score"] = t("modal.feeling.error.score", locale)
-    expectation = chosen(values, "expectation", "expectation_pick").get("value")
+    expectation = as_text(chosen(values, "expectation", "expectation_pick").get("value"))
     note = (as_text(answer(values, "note", "note_input").get("value")) or "").strip()
     if len(note) > NOTE_MAX:
         errors["note"] = t("modal.feeling.error.note", locale, length=len(note), limit=NOTE_MAX)
