@@ -19,9 +19,10 @@ from bot.identity import BotIdentity
 from bot.listeners.common import deps_of, reply
 from bot.listeners.middleware import HandleEachEventOnce, ProvideDeps
 from bot.messages import t
+from bot.views.common import submitted
 from bot.webclient import PooledClientMiddleware
 from config.settings import BOT_SCOPES, Settings
-from storage.db import Database
+from storage.db import Database, unavailable
 
 log = logging.getLogger("bot")
 
@@ -84,6 +85,22 @@ def create_app(
     return app
 
 
+def unsaved_answer(body: dict[str, Any]) -> BoltResponse | None:
+    """When the database could not take a command or a form: say nothing was saved, and keep what
+    the person typed (the command's text quoted back; the form left open with its entries)."""
+    if isinstance(body.get("command"), str):
+        text = t("common.unsaved_command", command=body["command"], text=str(body.get("text") or "")[:3000])
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
+    if body.get("type") == "view_submission":
+        blocks = [block for block in submitted(body.get("view")) if isinstance(block, str)]
+        if blocks:  # the error sits under the form's first input, and the form stays open
+            return BoltResponse(
+                status=200,
+                body={"response_action": "errors", "errors": {blocks[0]: t("common.unsaved_form")}},
+            )
+    return None
+
+
 def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse | None:
     """Log what happened and where, with the traceback; never the body itself (it carries tokens).
 
@@ -94,6 +111,10 @@ def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> Bo
     where = body.get("command") or body.get("callback_id") or (body.get("event") or {}).get("type") or ""
     team = body.get("team_id") or (body.get("team") or {}).get("id")
     log.error("unhandled error in %s %s (team %s)", kind, where, team, exc_info=error)
+    if unavailable(error):
+        unsaved = unsaved_answer(body)
+        if unsaved is not None:
+            return unsaved
     url = body.get("response_url")
     if isinstance(url, str) and "deps" in context:
         try:

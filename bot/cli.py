@@ -32,9 +32,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from bot import clock
     from bot.app import create_app
     from bot.deps import build_deps
-    from storage.db import Database
+    from storage.db import REQUEST_PATIENCE, Database
 
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, patience=REQUEST_PATIENCE)  # it answers Slack too
     db.upgrade()
     deps = build_deps(settings, db=db)
     app = create_app(settings, deps=deps)

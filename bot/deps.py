@@ -21,7 +21,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from bot.identity import BotIdentity
 from bot.webclient import PooledWebClient
 from config.settings import Settings
-from storage.db import Database
+from storage.db import PATIENCE, Database
 
 
 def system_clock() -> datetime:
@@ -100,9 +100,13 @@ def build_deps(
     db: Database | None = None,
     clock: Callable[[], datetime] = system_clock,
     background: Executor | None = None,
+    patience: float = PATIENCE,
 ) -> Deps:
-    """The collaborators for one process: one workspace on a bot token, or many through OAuth."""
-    db = db or Database(settings.database_url)
+    """The collaborators for one process: one workspace on a bot token, or many through OAuth.
+
+    `patience`: how long a statement may wait for the database (less in the web process, which
+    must answer Slack within 3 seconds)."""
+    db = db or Database(settings.database_url, patience=patience)
     # Work after an ack runs on this pool; Bolt's default of 5 threads would let five slow Slack
     # calls hold back everything else.
     background = background or ThreadPoolExecutor(max_workers=32, thread_name_prefix="after-ack")

@@ -26,11 +26,10 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_sdk import WebClient
-from sqlalchemy import text
 
 from bot.deps import Deps, build_deps, system_clock
 from config.settings import Settings
-from storage.db import Database
+from storage.db import REQUEST_PATIENCE, Database
 
 log = logging.getLogger(__name__)
 
@@ -213,12 +212,14 @@ class RapportWSGI:
         return response.get_body()
 
     def health(self, start_response: StartResponse) -> Iterable[bytes]:
+        """200 when the database takes writes; 503 saying why when it does not (read-only, locked
+        past the request patience, unreachable)."""
         try:
-            with self.deps.db.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            self.deps.db.writable()
             status, body = 200, {"ok": True, "database": "ok"}
         except Exception as error:  # a health check reports, it does not raise
-            status, body = 503, {"ok": False, "database": type(error).__name__}
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:120]
+            status, body = 503, {"ok": False, "database": type(error).__name__, "reason": reason}
         return _answer(start_response, status, json.dumps(body), "application/json")
 
 
@@ -247,7 +248,9 @@ def create_wsgi_app(
 ) -> RapportWSGI:
     from bot.app import create_app
 
-    deps = build_deps(settings, client, db=db, clock=clock, background=listener_executor)
+    deps = build_deps(
+        settings, client, db=db, clock=clock, background=listener_executor, patience=REQUEST_PATIENCE
+    )
     return RapportWSGI(create_app(settings, deps=deps), deps)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import select
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import words  # noqa: F401  # registers the hook that keeps the client word index
@@ -25,30 +27,66 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets the web and clock processes read while one writes; the busy timeout makes a
-    # writer wait for the lock instead of failing at once.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+# How long a statement may wait for the database (a lock, a connection) before giving up. The clock
+# can wait; a web request must answer Slack within 3 seconds, so the web process waits less.
+PATIENCE = 10.0
+REQUEST_PATIENCE = 2.0
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def _sqlite_pragmas(patience: float) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # WAL lets the web and clock processes read while one writes; the busy timeout makes a
+        # writer wait that long for the lock instead of failing at once.
+        cursor = dbapi_connection.cursor()
+        # A database that cannot be written yet keeps its journal mode; reads still work.
+        with contextlib.suppress(sqlite3.OperationalError):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(patience * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return on_connect
+
+
+def make_engine(url: str, *, patience: float = PATIENCE, **kwargs: Any) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        connect_args = {"check_same_thread": False, "timeout": 10}
+        connect_args: dict[str, Any] = {"check_same_thread": False, "timeout": patience}
         engine = create_engine(url, connect_args=connect_args, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 10)
-    engine = create_engine(url, **kwargs)
-    if not kwargs.get("pool_pre_ping"):
-        event.listen(engine, "checkout", _drop_if_closed_by_server)
+        event.listen(engine, "connect", _sqlite_pragmas(patience))
+    else:
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 10)
+        kwargs.setdefault("pool_timeout", patience)
+        waits = int(patience * 1000)
+        connect_args = {
+            "connect_timeout": str(max(1, round(patience))),
+            # a lock or a statement that takes longer is cancelled: the caller hears of it in time
+            "options": f"-c lock_timeout={waits} -c statement_timeout={waits + 1000}",
+        }
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
+        if not kwargs.get("pool_pre_ping"):
+            event.listen(engine, "checkout", _drop_if_closed_by_server)
+    event.listen(engine, "handle_error", _drop_if_read_only)
     return engine
+
+
+def _drop_if_read_only(context: Any) -> None:
+    """A connection opened while the database could not be written stays read-only: drop it, so the
+    next one is opened afresh and writes work again as soon as the database can take them."""
+    if "readonly database" in str(context.original_exception) or "read-only transaction" in str(
+        context.original_exception
+    ):
+        context.is_disconnect = True
+
+
+def unavailable(error: BaseException) -> bool:
+    """The database could not do it now (locked, read-only, unreachable, too slow), as opposed to
+    a mistake in what was asked: worth telling the person to try again."""
+    return isinstance(error, (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)) or bool(
+        getattr(error, "connection_invalidated", False)
+    )
 
 
 def _drop_if_closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
@@ -73,9 +111,9 @@ def _drop_if_closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) 
 
 
 class Database:
-    def __init__(self, url: str, engine: Engine | None = None) -> None:
+    def __init__(self, url: str, engine: Engine | None = None, *, patience: float = PATIENCE) -> None:
         self.url = normalize_url(url)
-        self.engine = engine or make_engine(self.url)
+        self.engine = engine or make_engine(self.url, patience=patience)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -94,6 +132,13 @@ class Database:
             raise
         finally:
             session.close()
+
+    def writable(self) -> bool:
+        """Whether the database takes writes now: a write that changes nothing, rolled back."""
+        with self.engine.connect() as connection, connection.begin() as transaction:
+            connection.execute(text("UPDATE job_runs SET name = name WHERE 1 = 0"))
+            transaction.rollback()
+        return True
 
     def upgrade(self) -> None:
         """Bring the schema to the newest Alembic revision."""

@@ -4,6 +4,14 @@ MESSAGES: dict[str, str] = {
     # shared
     "common.undo": "Undo",
     "common.cancel": "Cancel",
+    "common.unsaved_command": (
+        "I couldn't save that just now: the database is busy or out of reach, so nothing was saved. "
+        "Here is what you typed, to send again in a moment:\n>{command} {text}"
+    ),
+    "common.unsaved_form": (
+        "Couldn't save just now: the database is busy or out of reach. Nothing was saved and what you "
+        "entered is still here; press the button again in a moment."
+    ),
     "common.error": (
         "Sorry, something went wrong on our side and nothing was saved. Please try again in a minute."
     ),
