@@ -128,12 +128,37 @@ def deliver_due(deps: Deps, now: datetime, *, worker: str = "clock", limit: int 
         with deps.db.session() as session:
             message = session.get(OutboxMessage, outbox_id)
             if message is not None:
-                _deliver_one(deps, session, message, now, result)
+                _deliver_one(deps, session, message, now, result, worker)
     return result
 
 
+class _Step:
+    """What a row's delivery is doing, so a failure says where it happened and how long it took."""
+
+    def __init__(self) -> None:
+        self.name = "preparing"
+        self.started = time.monotonic()
+
+    def to(self, name: str) -> None:
+        self.name, self.started = name, time.monotonic()
+
+
 def _deliver_one(
-    deps: Deps, session: Session, message: OutboxMessage, now: datetime, result: Delivery
+    deps: Deps, session: Session, message: OutboxMessage, now: datetime, result: Delivery, worker: str
+) -> None:
+    """Deliver one claimed row. Whatever goes wrong is recorded on this row (and retried or failed as
+    Slack's answer says), so one bad row never holds up the rest of the batch."""
+    step = _Step()
+    outbox_id = message.id
+    try:
+        _attempt(deps, session, message, now, result, step)
+    except Exception as error:
+        session.rollback()  # what this row's attempt left half done goes
+        _failed(deps, session, outbox_id, worker, now, step, error, result)
+
+
+def _attempt(
+    deps: Deps, session: Session, message: OutboxMessage, now: datetime, result: Delivery, step: _Step
 ) -> None:
     kind = KINDS.get(message.kind)
     if kind is None:  # queued by a version that knew a kind this one does not: say so, loudly
@@ -149,6 +174,7 @@ def _deliver_one(
         staff = session.get(Staff, message.recipient_staff_id)
         if staff is not None:
             if needs_profile(staff, now):
+                step.to("profile")
                 refresh_profile(session, client, staff, now)
             opens = next_working_moment(now, staff.tz, working_hours(staff))
             if opens > now:
@@ -157,34 +183,56 @@ def _deliver_one(
                 result.deferred += 1
                 return
 
+    step.to("drawing")
     content = kind.draw(session, message)
     if content is None:
         message.status = "cancelled"
         result.cancelled += 1
         return
 
-    started = time.monotonic()
-    try:
-        sent = kind.send(client, message, content)
-    except SlackApiError as error:
-        code = str(error.response.get("error") or error.response.status_code)
-        status = error.response.status_code
-        permanent = code in PERMANENT_ERRORS or (400 <= status < 500 and status != 429)
-        _record(session, message, now, False, code, started)
-        _fail(session, message, now, code, result, permanent=permanent, deps=deps)
-        return
-    except (SlackClientError, OSError) as error:
-        _record(session, message, now, False, f"{type(error).__name__}: {error}", started)
-        _fail(session, message, now, type(error).__name__, result, permanent=False, deps=deps)
-        return
+    step.to("sending")
+    sent = kind.send(client, message, content)
 
-    _record(session, message, now, True, None, started)
+    step.to("recording")
+    _record(session, message, now, True, None, step.started)
     message.status, message.sent_at = "sent", now
     message.attempts += 1
     message.response_channel, message.response_ts = sent.channel, sent.ts
     if kind.on_sent is not None:
         kind.on_sent(session, deps.settings, message, now)
     result.sent += 1
+
+
+def _classify(error: Exception) -> tuple[str, bool]:
+    """What went wrong, in a few words, and whether trying again can help."""
+    if isinstance(error, SlackApiError):
+        code = str(error.response.get("error") or error.response.status_code)
+        status = error.response.status_code
+        return code, code in PERMANENT_ERRORS or (400 <= status < 500 and status != 429)
+    return f"{type(error).__name__}: {error}", False
+
+
+def _failed(
+    deps: Deps,
+    session: Session,
+    outbox_id: int,
+    worker: str,
+    now: datetime,
+    step: _Step,
+    error: Exception,
+    result: Delivery,
+) -> None:
+    message = session.get(OutboxMessage, outbox_id)
+    if message is None or message.status != "sending" or message.claimed_by != worker:
+        log.warning("outbox %s: %s failed after the row left this worker: %r", outbox_id, step.name, error)
+        return
+    code, permanent = _classify(error)
+    if not isinstance(error, SlackClientError | OSError):  # not Slack or the network: a bug to see
+        log.exception("outbox %s (%s): %s failed", message.id, message.kind, step.name)
+    # A send failure keeps Slack's code as it was; any other step says which it was.
+    what = code if step.name == "sending" else f"{step.name}: {code}"
+    _record(session, message, now, False, what, step.started)
+    _fail(session, message, now, what, result, permanent=permanent, deps=deps)
 
 
 def _record(

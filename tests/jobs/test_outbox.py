@@ -157,3 +157,86 @@ def test_a_kind_this_version_does_not_know_fails_loudly_and_stays_recorded(rappo
         row = session.get(OutboxMessage, message_id)
         assert (row.status, row.last_error) == ("failed", "unknown message kind 'from_the_future'")
     assert "failed for good" in caplog.text
+
+
+# --- one row's failure is that row's: recorded on it, retried, and the batch goes on ---------------
+
+
+def queue_beside(db, kind: str, channel: str = "C0DIGEST") -> int:
+    """A message of `kind` queued after whatever is queued already (the workspace exists)."""
+    with db.session() as session:
+        return outbox_service.enqueue(
+            session,
+            team_id="T0001",
+            kind=kind,
+            channel=channel,
+            not_before=datetime(2026, 11, 24, 9, 0, tzinfo=UTC),
+            respect_working_hours=False,
+        ).id
+
+
+def attempts_of(db, message_id: int) -> list[tuple[bool, str | None]]:
+    with db.session() as session:
+        rows = session.scalars(
+            select(SendAttempt).where(SendAttempt.outbox_id == message_id).order_by(SendAttempt.id)
+        )
+        return [(a.ok, a.error) for a in rows]
+
+
+def test_slack_unreachable_for_a_profile_is_recorded_on_that_row_and_the_batch_goes_on(
+    rapport, db, clock, test_kind
+):
+    log_touchpoint(rapport, db)  # a prompt for someone whose time zone Rapport has yet to ask Slack for
+    kind = outbox.Kind("test_note", lambda session, message: {"text": "Weekly note"})
+    outbox.register(kind)
+    test_kind.append(kind)
+    note_id = queue_beside(db, "test_note")
+    rapport.fake.inject("users.info", hang_up=True, times=2)  # the call and slack_sdk's one more try
+
+    counts = rapport.tick()
+
+    assert (counts["retried"], counts["sent"]) == (1, 1)
+    assert [m["text"] for m in rapport.fake.messages("C0DIGEST")] == ["Weekly note"]
+    with db.session() as session:
+        prompt = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "prompt")).one()
+        assert (prompt.status, prompt.attempts, prompt.claimed_at) == ("pending", 1, None)
+        assert prompt.last_error.startswith("profile: URLError")
+        assert prompt.not_before == clock.now + outbox.backoff(1)
+        prompt_id = prompt.id
+    [(ok, error)] = attempts_of(db, prompt_id)
+    assert not ok and error == prompt.last_error
+    assert attempts_of(db, note_id) == [(True, None)]
+
+    clock.advance(minutes=1)  # Slack answers again: the prompt goes out
+    assert rapport.tick()["sent"] == 1
+    assert len(dm(rapport.fake)) == 1
+
+
+def test_a_draw_that_raises_is_recorded_on_its_row_and_the_batch_goes_on(
+    rapport, db, clock, test_kind, caplog
+):
+    def broken(session, message):
+        raise RuntimeError("no such template")
+
+    for kind in (outbox.Kind("test_broken", broken), outbox.Kind("test_note", lambda s, m: {"text": "hi"})):
+        outbox.register(kind)
+        test_kind.append(kind)
+    broken_id = queue(db, "test_broken")
+    note_id = queue_beside(db, "test_note")
+
+    counts = rapport.tick()
+
+    assert (counts["retried"], counts["sent"]) == (1, 1)
+    with db.session() as session:
+        row = session.get(OutboxMessage, broken_id)
+        assert (row.status, row.last_error) == ("pending", "drawing: RuntimeError: no such template")
+    assert attempts_of(db, broken_id) == [(False, "drawing: RuntimeError: no such template")]
+    assert attempts_of(db, note_id) == [(True, None)]
+    assert "no such template" in caplog.text  # with its traceback, for whoever fixes it
+
+    for _ in range(rapport.deps.settings.outbox_max_attempts - 1):  # still broken: it fails for good, loudly
+        clock.advance(hours=1)
+        rapport.tick()
+    with db.session() as session:
+        assert session.get(OutboxMessage, broken_id).status == "failed"
+    assert "failed for good" in caplog.text
