@@ -165,7 +165,7 @@ def _attempt(
         _fail(session, message, now, f"unknown message kind {message.kind!r}", result, permanent=True)
         return
     try:
-        client = deps.client_for(message.team_id)
+        client = deps.sender_for(message.team_id)
     except NotInstalled as error:
         _fail(session, message, now, str(error), result, permanent=True)
         return
@@ -203,13 +203,27 @@ def _attempt(
     result.sent += 1
 
 
-def _classify(error: Exception) -> tuple[str, bool]:
-    """What went wrong, in a few words, and whether trying again can help."""
+def _classify(error: Exception) -> tuple[str, bool, timedelta]:
+    """What went wrong, in a few words; whether trying again can help; how long Slack asked us to wait."""
     if isinstance(error, SlackApiError):
         code = str(error.response.get("error") or error.response.status_code)
         status = error.response.status_code
-        return code, code in PERMANENT_ERRORS or (400 <= status < 500 and status != 429)
-    return f"{type(error).__name__}: {error}", False
+        permanent = code in PERMANENT_ERRORS or (400 <= status < 500 and status != 429)
+        return code, permanent, _retry_after(error)
+    return f"{type(error).__name__}: {error}", False, timedelta(0)
+
+
+def _retry_after(error: SlackApiError) -> timedelta:
+    """A 429's Retry-After: the sending client waits out short ones itself and hands back the rest."""
+    if error.response.status_code != 429:
+        return timedelta(0)
+    headers = error.response.headers or {}
+    asked = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    value = asked[0] if isinstance(asked, list) and asked else asked
+    try:
+        return timedelta(seconds=int(str(value)))
+    except ValueError:
+        return timedelta(0)
 
 
 def _failed(
@@ -226,13 +240,13 @@ def _failed(
     if message is None or message.status != "sending" or message.claimed_by != worker:
         log.warning("outbox %s: %s failed after the row left this worker: %r", outbox_id, step.name, error)
         return
-    code, permanent = _classify(error)
+    code, permanent, wait = _classify(error)
     if not isinstance(error, SlackClientError | OSError):  # not Slack or the network: a bug to see
         log.exception("outbox %s (%s): %s failed", message.id, message.kind, step.name)
     # A send failure keeps Slack's code as it was; any other step says which it was.
     what = code if step.name == "sending" else f"{step.name}: {code}"
     _record(session, message, now, False, what, step.started)
-    _fail(session, message, now, what, result, permanent=permanent, deps=deps)
+    _fail(session, message, now, what, result, permanent=permanent, deps=deps, wait=wait)
 
 
 def _record(
@@ -250,6 +264,7 @@ def _fail(
     *,
     permanent: bool,
     deps: Deps | None = None,
+    wait: timedelta = timedelta(0),
 ) -> None:
     message.attempts += 1
     message.last_error = error
@@ -268,7 +283,7 @@ def _fail(
         )
     else:
         message.status = "pending"
-        message.not_before = now + backoff(message.attempts)
+        message.not_before = now + max(backoff(message.attempts), wait)
         result.retried += 1
         log.warning("outbox %s failed (%s); retrying at %s", message.id, error, message.not_before)
 

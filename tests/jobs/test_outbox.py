@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from bot.deps import SENDING_RATE_LIMIT_WAIT
 from bot.jobs import outbox
 from bot.services import outbox as outbox_service
 from storage.models import (
@@ -240,3 +242,17 @@ def test_a_draw_that_raises_is_recorded_on_its_row_and_the_batch_goes_on(
     with db.session() as session:
         assert session.get(OutboxMessage, broken_id).status == "failed"
     assert "failed for good" in caplog.text
+
+
+def test_a_long_rate_limit_sends_the_row_back_to_the_queue_until_slack_says(rapport, db, clock):
+    log_touchpoint(rapport, db)
+    rapport.fake.inject("chat.postMessage", status=429, retry_after=300)
+    started = time.monotonic()
+    assert rapport.tick()["retried"] == 1
+    assert time.monotonic() - started < SENDING_RATE_LIMIT_WAIT  # not slept through in the call
+    with db.session() as session:
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "prompt")).one()
+        assert (row.status, row.last_error) == ("pending", "ratelimited")
+        assert row.not_before == clock.now + timedelta(seconds=300)  # later than the back-off's minute
+    clock.advance(seconds=300)
+    assert rapport.tick()["sent"] == 1
