@@ -84,7 +84,10 @@ _PRETTY_TYPES = {
     "json": "JSON",
 }
 
-_OAUTH_SCOPES = "chat:write,commands,files:write,im:write,team:read,users:read,users:read.email"
+_OAUTH_SCOPES = (
+    "chat:write,commands,files:write,im:write,team:read,users:read,users:read.email,"
+    "im:history,channels:history,groups:history"
+)
 _UNSET: Any = object()
 
 

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import MetaData, insert, inspect
+from sqlalchemy import MetaData, insert, inspect, select
 
 from storage.db import Database, alembic_config
-from storage.models import Base
+from storage.models import Base, OutboxMessage
 
 
 def test_the_migrated_schema_matches_the_models(db: Database) -> None:
@@ -66,4 +66,39 @@ def test_queued_prompt_edits_are_drawn_when_sent_after_0003(scratch_url: str) ->
         columns = {c["name"] for c in inspect(connection).get_columns("outbox")}
     assert [tuple(row) for row in kinds] == [(1, "prompt_expired"), (2, "prompt_moved")]
     assert "method" not in columns
+    database.dispose()
+
+
+def test_rows_claimed_before_0004_keep_the_five_minutes_they_were_claimed_under(scratch_url: str) -> None:
+    command.upgrade(alembic_config(scratch_url), "0003")
+    database = Database(scratch_url)
+    at = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    with database.engine.begin() as connection:
+        old = MetaData()
+        old.reflect(connection)
+        for status in ("sending", "pending"):
+            connection.execute(
+                insert(old.tables["outbox"]).values(
+                    team_id="T1",
+                    kind="prompt",
+                    channel="U1",
+                    payload={},
+                    respect_working_hours=True,
+                    not_before=at,
+                    status=status,
+                    attempts=0,
+                    claimed_at=at if status == "sending" else None,
+                    created_at=at,
+                )
+            )
+    database.upgrade()
+    with database.session() as session:
+        rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert [(r.status, r.claimed_until, r.in_doubt_since) for r in rows] == [
+            ("sending", datetime(2026, 11, 24, 9, 5, tzinfo=UTC), None),
+            ("pending", None, None),
+        ]
+    command.downgrade(alembic_config(scratch_url), "0003")
+    with database.engine.connect() as connection:
+        assert "claimed_until" not in {c["name"] for c in inspect(connection).get_columns("outbox")}
     database.dispose()
