@@ -300,16 +300,24 @@ def pending_prompts(session: Session, team_id: str, staff_id: int, limit: int = 
 # --- outbox -----------------------------------------------------------------------------------
 
 
+# A claim made by a version that did not yet say how long it lasts held for five minutes.
+_CLAIM_WITHOUT_END = timedelta(minutes=5)
+
+
+def _claim_ran_out(now: datetime) -> Any:
+    return (OutboxMessage.status == "sending") & or_(
+        OutboxMessage.claimed_until < now,
+        OutboxMessage.claimed_until.is_(None) & (OutboxMessage.claimed_at < now - _CLAIM_WITHOUT_END),
+    )
+
+
 def due_outbox(session: Session, now: datetime, limit: int = 100) -> list[tuple[int, str]]:
     """(id, kind) of rows ready to send: pending and due, or claimed by a worker whose claim ran out
     (it died before finishing)."""
     rows = session.execute(
         select(OutboxMessage.id, OutboxMessage.kind)
         .where(
-            or_(
-                (OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now),
-                (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until < now),
-            )
+            or_((OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now), _claim_ran_out(now))
         )
         .order_by(OutboxMessage.not_before, OutboxMessage.id)
         .limit(limit)
@@ -323,10 +331,7 @@ def claim_outbox(session: Session, outbox_id: int, worker: str, now: datetime, u
         update(OutboxMessage)
         .where(
             OutboxMessage.id == outbox_id,
-            or_(
-                OutboxMessage.status == "pending",
-                (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until < now),
-            ),
+            or_(OutboxMessage.status == "pending", _claim_ran_out(now)),
         )
         .values(status="sending", claimed_at=now, claimed_by=worker, claimed_until=until)
         .execution_options(synchronize_session=False)

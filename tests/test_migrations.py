@@ -69,36 +69,41 @@ def test_queued_prompt_edits_are_drawn_when_sent_after_0003(scratch_url: str) ->
     database.dispose()
 
 
-def test_rows_claimed_before_0004_keep_the_five_minutes_they_were_claimed_under(scratch_url: str) -> None:
+def test_0004_keeps_claimed_rows_as_they_were_and_goes_back(scratch_url: str) -> None:
+    """A row claimed before 0004 has no claim end; the outbox gives it the five minutes it was made under."""
     command.upgrade(alembic_config(scratch_url), "0003")
     database = Database(scratch_url)
     at = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
     with database.engine.begin() as connection:
         old = MetaData()
         old.reflect(connection)
-        for status in ("sending", "pending"):
-            connection.execute(
-                insert(old.tables["outbox"]).values(
-                    team_id="T1",
-                    kind="prompt",
-                    channel="U1",
-                    payload={},
-                    respect_working_hours=True,
-                    not_before=at,
-                    status=status,
-                    attempts=0,
-                    claimed_at=at if status == "sending" else None,
-                    created_at=at,
-                )
+        connection.execute(
+            insert(old.tables["outbox"]).values(
+                team_id="T1",
+                kind="prompt",
+                channel="U1",
+                payload={},
+                respect_working_hours=True,
+                not_before=at,
+                status="sending",
+                attempts=0,
+                claimed_at=at,
+                claimed_by="old-clock",
+                created_at=at,
             )
+        )
     database.upgrade()
     with database.session() as session:
-        rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-        assert [(r.status, r.claimed_until, r.in_doubt_since) for r in rows] == [
-            ("sending", datetime(2026, 11, 24, 9, 5, tzinfo=UTC), None),
-            ("pending", None, None),
-        ]
+        row = session.scalars(select(OutboxMessage)).one()
+        assert (row.status, row.claimed_at, row.claimed_until, row.in_doubt_since) == (
+            "sending",
+            at,
+            None,
+            None,
+        )
     command.downgrade(alembic_config(scratch_url), "0003")
     with database.engine.connect() as connection:
-        assert "claimed_until" not in {c["name"] for c in inspect(connection).get_columns("outbox")}
+        outbox = {c["name"] for c in inspect(connection).get_columns("outbox")}
+        attempts = {c["name"] for c in inspect(connection).get_columns("send_attempts")}
+    assert not {"claimed_until", "in_doubt_since"} & outbox and "note" not in attempts
     database.dispose()

@@ -489,3 +489,15 @@ def test_an_upload_in_doubt_is_sent_again_and_its_attempt_says_so(rapport, db, c
     assert len(rapport.fake.calls_to("files.completeUploadExternal")) == 2  # no metadata to find it by
     assert notes_of(db, row_id) == [(True, None, outbox.RESENT)]
     assert outbox.RESENT in caplog.text
+
+
+def test_a_claim_made_before_claims_had_an_end_lasts_the_five_minutes_it_was_made_under(rapport, db, clock):
+    log_touchpoint(rapport, db)
+    with db.session() as session:
+        row = session.scalars(select(OutboxMessage)).one()
+        row.status, row.claimed_at, row.claimed_by = "sending", clock.now, "clock-of-an-older-version"
+    clock.advance(minutes=5)
+    assert rapport.tick()["sent"] == 0
+    clock.advance(seconds=1)
+    assert rapport.tick()["sent"] == 1
+    assert len(dm(rapport.fake)) == 1

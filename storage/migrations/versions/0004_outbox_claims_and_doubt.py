@@ -5,13 +5,11 @@ Revises: 0003
 Create Date: 2026-12-01 15:00:00
 
 A claimed row says until when its claim holds (`claimed_until`), set from the longest its send can
-take instead of a fixed five minutes; a row whose send began and whose outcome was never recorded
+take instead of a fixed five minutes (a claim without it, made before this revision, still holds
+for five minutes: see storage.queries); a row whose send began and whose outcome was never recorded
 says since when (`in_doubt_since`), so the next worker asks Slack before sending it again. A send
-attempt can carry a note (such as "found in Slack"). Rows claimed when this revision runs keep the
-five minutes they were claimed under; they carry no key Slack could be asked about.
+attempt can carry a note (such as "found in Slack").
 """
-
-from datetime import timedelta
 
 import sqlalchemy as sa
 from alembic import op
@@ -21,8 +19,6 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-OLD_CLAIM_TIMEOUT = timedelta(minutes=5)
-
 
 def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
@@ -30,26 +26,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("in_doubt_since", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("send_attempts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("note", sa.Text(), nullable=True))
-
-    outbox = sa.table(
-        "outbox",
-        sa.column("id", sa.Integer()),
-        sa.column("status", sa.String()),
-        sa.column("claimed_at", sa.DateTime(timezone=True)),
-        sa.column("claimed_until", sa.DateTime(timezone=True)),
-    )
-    connection = op.get_bind()
-    claimed = connection.execute(
-        sa.select(outbox.c.id, outbox.c.claimed_at).where(
-            outbox.c.status == "sending", outbox.c.claimed_at.is_not(None)
-        )
-    ).all()
-    for outbox_id, claimed_at in claimed:
-        connection.execute(
-            sa.update(outbox)
-            .where(outbox.c.id == outbox_id)
-            .values(claimed_until=claimed_at + OLD_CLAIM_TIMEOUT)
-        )
 
 
 def downgrade() -> None:
