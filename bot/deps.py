@@ -19,7 +19,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
 from bot.identity import BotIdentity
-from bot.webclient import PooledWebClient
+from bot.webclient import CappedRateLimitRetryHandler, PooledWebClient, pooled_copy
 from config.settings import Settings
 from storage.db import PATIENCE, Database
 
@@ -28,16 +28,30 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+SLACK_TIMEOUT = 10  # seconds to connect to Slack, and to wait for its answer, in one HTTP attempt
+# How long a call of the outbox waits out a 429 itself; Slack asking for longer sends the row back to
+# the queue until then, so the longest a send can take is known and a claim can outlast it.
+SENDING_RATE_LIMIT_WAIT = 10
+
+
 def retry_handlers() -> list[RetryHandler]:
     """Slack answers 429 with Retry-After; connection resets are worth one more try."""
     return [RateLimitErrorRetryHandler(max_retry_count=2), ConnectionErrorRetryHandler(max_retry_count=1)]
+
+
+def sending_retry_handlers() -> list[RetryHandler]:
+    """As `retry_handlers`, with a 429 waited out inside the call only up to SENDING_RATE_LIMIT_WAIT."""
+    return [
+        CappedRateLimitRetryHandler(max_retry_count=2, longest_wait=SENDING_RATE_LIMIT_WAIT),
+        ConnectionErrorRetryHandler(max_retry_count=1),
+    ]
 
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
     return PooledWebClient(
         token=token,
         base_url=settings.slack_api_url or WebClient.BASE_URL,
-        timeout=10,
+        timeout=SLACK_TIMEOUT,
         retry_handlers=retry_handlers(),
     )
 
@@ -73,6 +87,7 @@ class Deps:
     # Where work after an ack runs: Slack calls that need not hold the response.
     background: Executor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=32))
     _team_clients: dict[str, WebClient] = field(default_factory=dict)
+    _senders: dict[tuple[str | None, str], WebClient] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock()
@@ -91,6 +106,19 @@ class Deps:
             cached = make_web_client(self.settings, bot.bot_token)
             self._team_clients[team_id] = cached
         return cached
+
+    def sender_for(self, team_id: str) -> WebClient:
+        """The workspace's client as the outbox uses it: the same token and connections, with
+        SLACK_TIMEOUT and `sending_retry_handlers`, so a send's longest duration is known."""
+        client = self.client_for(team_id)
+        key = (client.token, client.base_url)
+        sender = self._senders.get(key)
+        if sender is None:
+            if len(self._senders) >= 1024:  # tokens rotate; never grow without end
+                self._senders.clear()
+            sender = pooled_copy(client, timeout=SLACK_TIMEOUT, retry_handlers=sending_retry_handlers())
+            self._senders[key] = sender
+        return sender
 
 
 def build_deps(

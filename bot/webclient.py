@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import http.client
 import io
+import math
 import os
 import threading
 import urllib.error
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.request import Request
 
@@ -23,6 +24,16 @@ import urllib3
 from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_interval_calculators import (
+    BackoffRetryIntervalCalculator,
+    FixedValueRetryIntervalCalculator,
+)
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.jitter import RandomJitter
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 # Connections kept open per host: more than the threads that call Slack at once in a web process
 # (32 after-ack workers and gunicorn's request threads). Past it, urllib3 still connects, but closes
@@ -97,19 +108,78 @@ class PooledWebClient(WebClient):
         }
 
 
-def pooled_copy(client: WebClient) -> PooledWebClient:
-    """A PooledWebClient with the same token, URL, timeout, TLS, proxy, headers and retry handlers."""
+def pooled_copy(
+    client: WebClient, *, timeout: int | None = None, retry_handlers: list[RetryHandler] | None = None
+) -> PooledWebClient:
+    """A PooledWebClient with the same token, URL, timeout, TLS, proxy, headers and retry handlers
+    (or the timeout and retry handlers given)."""
     return PooledWebClient(
         token=client.token,
         base_url=client.base_url,
-        timeout=client.timeout,
+        timeout=client.timeout if timeout is None else timeout,
         ssl=client.ssl,
         proxy=client.proxy,
         headers=client.headers,
         team_id=client.default_params.get("team_id"),
         logger=client.logger,
-        retry_handlers=list(client.retry_handlers),
+        retry_handlers=list(client.retry_handlers) if retry_handlers is None else retry_handlers,
     )
+
+
+class CappedRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler, which sleeps whatever Retry-After says, waiting inside the call only
+    when Slack asks for at most `longest_wait` seconds. A longer wait comes back to the caller as the
+    429 (a SlackApiError with the header), to be scheduled there, so a call has a longest duration."""
+
+    def __init__(self, max_retry_count: int, longest_wait: int) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.longest_wait = longest_wait
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if not super()._can_retry(state=state, request=request, response=response, error=error):
+            return False
+        assert response is not None  # a 429 is an answer
+        asked = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
+        try:  # without the header slack_sdk waits about a second
+            return asked is None or int(asked[0]) <= self.longest_wait
+        except (IndexError, ValueError):
+            return False  # slack_sdk's handler could not read it either
+
+
+def longest_call(timeout: float, handlers: Sequence[RetryHandler]) -> float:
+    """The longest, in seconds, one Web API call can take with this timeout and these retry handlers.
+
+    Each attempt spends at most `timeout` connecting and `timeout` waiting for the answer (this
+    client's urllib3 timeouts); between attempts, the handler that asks for one more pauses at most
+    its longest pause. slack_sdk lets a call make one attempt more than the handler that retries
+    most. Infinite when a handler's pause has no bound (slack_sdk's own 429 handler sleeps whatever
+    Retry-After says).
+    """
+    retries = max((handler.max_retry_count for handler in handlers), default=0)
+    total = (retries + 1) * 2 * timeout
+    for attempt in range(retries):
+        total += max(_longest_pause(h, attempt) for h in handlers if attempt < h.max_retry_count)
+    return total
+
+
+def _longest_pause(handler: RetryHandler, attempt: int) -> float:
+    if isinstance(handler, CappedRateLimitRetryHandler):
+        return handler.longest_wait + 1  # slack_sdk adds under a second to what Retry-After says
+    if isinstance(handler, RateLimitErrorRetryHandler):
+        return math.inf
+    calculator = handler.interval_calculator
+    if isinstance(calculator, FixedValueRetryIntervalCalculator):
+        return float(calculator.fixed_interval)
+    if isinstance(calculator, BackoffRetryIntervalCalculator) and type(calculator.jitter) is RandomJitter:
+        return calculator.backoff_factor * 2.0**attempt + 1  # RandomJitter adds under a second
+    return math.inf
 
 
 class PooledClientMiddleware(Middleware):

@@ -35,6 +35,11 @@ BOT_SCOPES = (
     "channels:read",
     "groups:read",
     "team:read",
+    # Before sending again a message whose send's outcome is unknown, the outbox looks for it in the
+    # conversation's history (bot/jobs/outbox.py): DMs, and channels public and private.
+    "im:history",
+    "channels:history",
+    "groups:history",
 )
 
 

@@ -4,14 +4,16 @@ Why real HTTP: the app under test keeps using an unmodified `slack_sdk.WebClient
 form/JSON encoding, files_upload_v2's raw upload step), so tests exercise the same code paths as
 production. Every call is checked against `spec/web_api_methods.json` (generated from
 slackapi/slack-api-specs, see spec/PROVENANCE.md) and Block Kit payloads are validated, so payloads
-that real Slack would refuse fail here too. Faults (429, 5xx, ok:false errors, slowness) can be
-injected per method.
+that real Slack would refuse fail here too. Faults (429, 5xx, ok:false errors, slowness, a dropped
+connection) can be injected per method. Message timestamps come from the fake's `clock`, so
+conversations.history's `oldest` and `latest` mean what they mean on Slack.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
+import decimal
 import email.parser
 import email.policy
 import hashlib
@@ -82,7 +84,10 @@ _PRETTY_TYPES = {
     "json": "JSON",
 }
 
-_OAUTH_SCOPES = "chat:write,commands,files:write,im:write,team:read,users:read,users:read.email"
+_OAUTH_SCOPES = (
+    "chat:write,commands,files:write,im:write,team:read,users:read,users:read.email,"
+    "im:history,channels:history,groups:history"
+)
 _UNSET: Any = object()
 
 
@@ -108,6 +113,7 @@ class _Fault:
     error: str | None
     delay: float
     remaining: int | None
+    hang_up: bool = False
 
 
 @dataclass
@@ -116,6 +122,10 @@ class _Reply:
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json; charset=utf-8"
+    hang_up: bool = False  # close the connection without answering
+
+
+_HANG_UP = _Reply(0, b"", hang_up=True)
 
 
 class ApiError(Exception):
@@ -307,6 +317,9 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # surface fake bugs to tests instead of hanging the client
             fake._note_server_error(f"{self.command} {self.path}: {exc!r}")
             reply = _json_reply({"ok": False, "error": "fakeslack_internal_error", "detail": repr(exc)}, 500)
+        if reply.hang_up:  # as a server or network that fails mid-request: no answer, connection gone
+            self.close_connection = True
+            return
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
@@ -334,6 +347,7 @@ class FakeSlack:
         client_secret: str | None = None,
         strict_users: bool = False,
         trigger_ttl: float = 3.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.team_id = team_id
         self.bot_token = bot_token
@@ -344,6 +358,9 @@ class FakeSlack:
         self.client_secret = client_secret
         self.strict_users = strict_users
         self.trigger_ttl = trigger_ttl
+        # Slack's clock, in seconds since the epoch: message timestamps (`ts`) come from it. Tests that
+        # move the app's clock give the fake the same one, so `oldest`/`latest` mean the same to both.
+        self.clock = clock
 
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
@@ -359,11 +376,13 @@ class FakeSlack:
         self._channels: dict[str, dict[str, Any]] = {}
         self._oauth_codes: dict[str, dict[str, Any]] = {}
         self._counter = 0
+        self._last_ts = 0  # microseconds: every message timestamp is unique and later than the last
 
         self.calls: list[Call] = []
         self.rejected: list[Call] = []
         self.faults: list[Call] = []
         self.server_errors: list[str] = []
+        self.requests: dict[str, int] = {}  # Web API requests per method, counted on arrival
         self.connections = 0  # TCP connections accepted (a client that keeps them open makes few)
         self.open_views: dict[str, dict[str, Any]] = {}
         self.uploaded_files: dict[str, bytes] = {}
@@ -588,20 +607,23 @@ class FakeSlack:
         error: str | None = None,
         delay: float = 0.0,
         times: int | None = 1,
+        hang_up: bool = False,
     ) -> None:
         """Make the next `times` calls to `method` ("*" = any; None = until reset) misbehave.
 
         status 429 -> Retry-After + {"ok":false,"error":"ratelimited"}; 5xx -> that status with a body;
-        error="x" -> HTTP 200 {"ok":false,"error":"x"}; delay -> sleep first. status defaults to 429,
-        except when only `delay` or `error` is given (then the call is answered normally after the
-        delay, or with the error on HTTP 200). Method names "response_url" and "upload" work too.
+        error="x" -> HTTP 200 {"ok":false,"error":"x"}; delay -> sleep first; hang_up -> close the
+        connection without an answer (Slack unreachable for that method: clients see the connection
+        drop). status defaults to 429, except when only `delay`, `error` or `hang_up` is given (then
+        the call is answered normally after the delay, or with the error on HTTP 200). Method names
+        "response_url" and "upload" work too.
         """
         if times is not None and times <= 0:
             return
         if status is _UNSET:
-            status = 200 if (error is not None or delay > 0) else 429
+            status = 200 if (error is not None or delay > 0 or hang_up) else 429
         with self._lock:
-            self._faults.append(_Fault(method, status, retry_after, error, delay, times))
+            self._faults.append(_Fault(method, status, retry_after, error, delay, times, hang_up))
 
     def reset(self) -> None:
         """Forget traffic and state (messages, views, uploads, faults).
@@ -613,7 +635,9 @@ class FakeSlack:
             self.rejected.clear()
             self.faults.clear()
             self.server_errors.clear()
+            self.requests.clear()
             self.connections = 0
+            self._last_ts = 0
             self.open_views.clear()
             self.uploaded_files.clear()
             self._messages.clear()
@@ -648,6 +672,20 @@ class FakeSlack:
                     raise AssertionError(
                         f"expected {count} accepted call(s) to {method} within {timeout}s, got {len(got)}\n"
                         + self.describe()
+                    )
+                self._cond.wait(left)
+
+    def wait_for_request(self, method: str, count: int = 1, timeout: float = 5.0) -> None:
+        """Block until `count` requests to `method` arrived, answered or not (an injected delay may be
+        holding them); AssertionError when they did not."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self.requests.get(method, 0) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(
+                        f"expected {count} request(s) to {method} within {timeout}s, "
+                        f"got {self.requests.get(method, 0)}\n" + self.describe()
                     )
                 self._cond.wait(left)
 
@@ -729,6 +767,10 @@ class FakeSlack:
         """Apply an injected fault; None means answer normally (delay-only)."""
         if fault.delay > 0:
             self._stopping.wait(fault.delay)
+        if fault.hang_up:
+            call.error, call.status = "hung_up", 0
+            self._record(self.faults, call)
+            return _HANG_UP
         if fault.error is not None:
             call.error, call.status = fault.error, fault.status
             self._record(self.faults, call)
@@ -773,6 +815,9 @@ class FakeSlack:
         auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
         token: str | None = auth[7:].strip() if auth.lower().startswith("bearer ") else None
         call = Call(method=method, args={}, token=token, team_id=None, at=time.time())
+        with self._cond:
+            self.requests[method] = self.requests.get(method, 0) + 1
+            self._cond.notify_all()
         try:
             args = self._parse_args(query, headers, body)
         except ApiError as exc:
@@ -884,6 +929,7 @@ class FakeSlack:
             "users.list": self._users_list,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
             "auth.test": self._auth_test,
             "team.info": self._team_info,
             "oauth.v2.access": self._oauth_v2_access,
@@ -894,8 +940,11 @@ class FakeSlack:
     # ------------------------------------------------------------------ shared logic
 
     def _next_ts(self) -> str:
-        n = self._next()
-        return f"{1700000000 + n // 10000}.{(n % 10000) * 100:06d}"
+        """A message timestamp from Slack's clock, unique and later than every one before it."""
+        with self._lock:
+            micros = max(int(self.clock() * 1_000_000), self._last_ts + 1)
+            self._last_ts = micros
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     @staticmethod
     def _dm_id(user_id: str) -> str:
@@ -979,8 +1028,27 @@ class FakeSlack:
             if errors:
                 raise ApiError("invalid_attachments", errors)
 
-    def _bot_message(self, team_id: str, record: dict[str, Any]) -> dict[str, Any]:
-        """Slack's `message` object for a bot post."""
+    @staticmethod
+    def _check_metadata(args: dict[str, Any]) -> None:
+        """Message metadata is an object with an `event_type` and an `event_payload` object."""
+        if "metadata" not in args:
+            return
+        metadata = args["metadata"]
+        if not isinstance(metadata, dict):
+            raise ApiError("invalid_metadata_format")
+        event_type = metadata.get("event_type")
+        if (
+            not isinstance(event_type, str)
+            or not event_type
+            or not isinstance(metadata.get("event_payload"), dict)
+        ):
+            raise ApiError("invalid_metadata_schema")
+
+    def _bot_message(
+        self, team_id: str, record: dict[str, Any], *, metadata: str | None = "all"
+    ) -> dict[str, Any]:
+        """Slack's `message` object for a bot post; its metadata whole ("all"), its event type alone
+        ("type", as history gives it without include_all_metadata) or left out (None)."""
         bot = self._bots[team_id]
         msg: dict[str, Any] = {
             "type": "message",
@@ -1007,6 +1075,9 @@ class FakeSlack:
             msg["thread_ts"] = record["thread_ts"]
         if record["files"]:
             msg["files"] = [self._file_objects[f] for f in record["files"] if f in self._file_objects]
+        if record.get("metadata") and metadata is not None:
+            whole = record["metadata"]
+            msg["metadata"] = whole if metadata == "all" else {"event_type": whole["event_type"]}
         return msg
 
     def _store_message(
@@ -1037,9 +1108,12 @@ class FakeSlack:
 
     def _chat_post_message(self, args: dict[str, Any], team_id: str, auth: str) -> dict[str, Any]:
         self._check_content(args)
+        self._check_metadata(args)
         with self._lock:
             channel = self._resolve_post_channel(team_id, str(args["channel"]))
             record = self._store_message(team_id, channel, args)
+            if "metadata" in args:
+                record["metadata"] = copy.deepcopy(args["metadata"])
             return {"channel": channel, "ts": record["ts"], "message": self._bot_message(team_id, record)}
 
     def _chat_update(self, args: dict[str, Any], team_id: str, auth: str) -> dict[str, Any]:
@@ -1316,6 +1390,62 @@ class FakeSlack:
             full = _truthy(args.get("return_im"))
             channel_obj = self._channel_out(ch, {}) if full else {"id": ch["id"]}
             return {"no_op": already, "already_open": already, "channel": channel_obj}
+
+    @staticmethod
+    def _micros(value: Any, error: str) -> int:
+        """A timestamp argument ("1712345678.000100", 1712345678, ...) in microseconds, exactly."""
+        try:
+            return int(decimal.Decimal(str(value)) * 1_000_000)
+        except (decimal.InvalidOperation, ValueError) as exc:
+            raise ApiError(error) from exc
+
+    def _conversations_history(self, args: dict[str, Any], team_id: str, auth: str) -> dict[str, Any]:
+        """A conversation's messages, newest first, between `oldest` and `latest` (exclusive unless
+        `inclusive`), in pages of `limit` (100 by default, at most 999) with a `next_ts` cursor as
+        Slack's. Thread replies are not part of it. Metadata comes as its event type alone unless
+        `include_all_metadata` is set."""
+        with self._lock:
+            channel = self._existing_channel(team_id, str(args["channel"]))
+            inclusive = _truthy(args.get("inclusive"))
+            oldest = self._micros(args["oldest"], "invalid_ts_oldest") if _present(args.get("oldest")) else 0
+            # Slack's default latest is now; none of the fake's messages is later than its clock.
+            latest = (
+                self._micros(args["latest"], "invalid_ts_latest") if _present(args.get("latest")) else None
+            )
+            limit = int(args.get("limit") or 0)
+            page = min(limit, 999) if limit > 0 else 100
+            found = []
+            for record in self._messages.values():
+                if record["channel"] != channel or record["team_id"] != team_id:
+                    continue
+                if record["thread_ts"] and record["thread_ts"] != record["ts"]:
+                    continue
+                at = self._micros(record["ts"], "invalid_ts")
+                after_oldest = at >= oldest if inclusive else at > oldest
+                before_latest = latest is None or (at <= latest if inclusive else at < latest)
+                if after_oldest and before_latest:
+                    found.append((at, record))
+            found.sort(key=lambda item: item[0], reverse=True)
+            if _present(args.get("cursor")):
+                try:
+                    decoded = base64.b64decode(str(args["cursor"]), validate=True).decode()
+                    if not decoded.startswith("next_ts:") or not decoded[8:].isdigit():
+                        raise ValueError(decoded)
+                except ValueError as exc:
+                    raise ApiError("invalid_cursor") from exc
+                below = int(decoded[8:])
+                found = [item for item in found if item[0] <= below]
+            chunk, rest = found[:page], found[page : page + 1]
+            shown = "all" if _truthy(args.get("include_all_metadata")) else "type"
+            next_cursor = base64.b64encode(f"next_ts:{rest[0][0]}".encode()).decode() if rest else ""
+            return {
+                "messages": [copy.deepcopy(self._bot_message(team_id, r, metadata=shown)) for _, r in chunk],
+                "has_more": bool(rest),
+                "pin_count": 0,
+                "channel_actions_ts": None,
+                "channel_actions_count": 0,
+                "response_metadata": {"next_cursor": next_cursor},
+            }
 
     def _conversations_info(self, args: dict[str, Any], team_id: str, auth: str) -> dict[str, Any]:
         with self._lock:

@@ -373,6 +373,12 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # A claim lasts as long as the row's send can take: one that has run out belonged to a worker
+    # that died (see bot.jobs.outbox).
+    claimed_until: Mapped[datetime | None]
+    # Since when a send of this row may have reached Slack without its outcome being recorded (its
+    # worker died, the answer never came, Slack answered 5xx): Slack is asked before it goes again.
+    in_doubt_since: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     response_channel: Mapped[str | None] = mapped_column(String(32))
     response_ts: Mapped[str | None] = mapped_column(String(32))
@@ -392,6 +398,7 @@ class SendAttempt(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     ok: Mapped[bool] = mapped_column(Boolean)
     error: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # what else happened, such as "found in Slack"
     duration_ms: Mapped[int | None] = mapped_column(Integer)
 
 

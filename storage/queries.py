@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ from storage.models import (
     SendAttempt,
     Staff,
     Touchpoint,
+    UTCDateTime,
     Workspace,
 )
 
@@ -299,47 +300,87 @@ def pending_prompts(session: Session, team_id: str, staff_id: int, limit: int = 
 # --- outbox -----------------------------------------------------------------------------------
 
 
-def due_outbox(session: Session, now: datetime, stale_before: datetime, limit: int = 100) -> list[int]:
-    """Ids ready to send: pending and due, or claimed by a worker that died before finishing."""
-    return list(
-        session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                or_(
-                    (OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now),
-                    (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < stale_before),
-                )
-            )
-            .order_by(OutboxMessage.not_before, OutboxMessage.id)
-            .limit(limit)
-        )
+# A claim made by a version that did not yet say how long it lasts held for five minutes.
+_CLAIM_WITHOUT_END = timedelta(minutes=5)
+
+
+def _claim_ran_out(now: datetime) -> Any:
+    return (OutboxMessage.status == "sending") & or_(
+        OutboxMessage.claimed_until < now,
+        OutboxMessage.claimed_until.is_(None) & (OutboxMessage.claimed_at < now - _CLAIM_WITHOUT_END),
     )
 
 
-def claim_outbox(
-    session: Session, outbox_id: int, worker: str, now: datetime, stale_before: datetime
-) -> bool:
+def due_outbox(session: Session, now: datetime, limit: int = 100) -> list[tuple[int, str]]:
+    """(id, kind) of rows ready to send: pending and due, or claimed by a worker whose claim ran out
+    (it died before finishing)."""
+    rows = session.execute(
+        select(OutboxMessage.id, OutboxMessage.kind)
+        .where(
+            or_((OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now), _claim_ran_out(now))
+        )
+        .order_by(OutboxMessage.not_before, OutboxMessage.id)
+        .limit(limit)
+    )
+    return [(row.id, row.kind) for row in rows]
+
+
+def claim_outbox(session: Session, outbox_id: int, worker: str, now: datetime, until: datetime) -> bool:
+    """Claim a row until `until`, if it is pending or its last claim ran out; True when this worker won."""
     result = session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.id == outbox_id,
-            or_(
-                OutboxMessage.status == "pending",
-                (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < stale_before),
-            ),
+            or_(OutboxMessage.status == "pending", _claim_ran_out(now)),
         )
-        .values(status="sending", claimed_at=now, claimed_by=worker)
+        .values(status="sending", claimed_at=now, claimed_by=worker, claimed_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def hold_for_sending(
+    session: Session, outbox_id: int, worker: str, claimed_at: datetime, now: datetime, until: datetime
+) -> bool:
+    """Renew this worker's claim (made at `claimed_at`) to last through the send, and mark the row in
+    doubt from now (or from an earlier send still in doubt) until Slack's answer is recorded. False
+    when the claim is no longer this worker's: another one took the row over, and sends it."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == outbox_id,
+            OutboxMessage.status == "sending",
+            OutboxMessage.claimed_by == worker,
+            OutboxMessage.claimed_at == claimed_at,
+        )
+        .values(
+            claimed_at=now,
+            claimed_until=until,
+            in_doubt_since=func.coalesce(OutboxMessage.in_doubt_since, literal(now, UTCDateTime())),
+        )
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 def record_attempt(
-    session: Session, message: OutboxMessage, now: datetime, ok: bool, error: str | None, duration_ms: int
+    session: Session,
+    message: OutboxMessage,
+    now: datetime,
+    ok: bool,
+    error: str | None,
+    duration_ms: int,
+    note: str | None = None,
 ) -> None:
     session.add(
         SendAttempt(
-            team_id=message.team_id, outbox_id=message.id, at=now, ok=ok, error=error, duration_ms=duration_ms
+            team_id=message.team_id,
+            outbox_id=message.id,
+            at=now,
+            ok=ok,
+            error=error,
+            note=note,
+            duration_ms=duration_ms,
         )
     )
 

@@ -115,8 +115,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    server = FakeSlack(team_id=TEAM, bot_token=BOT_TOKEN).start()
+def fake(clock: Clock) -> Iterator[FakeSlack]:
+    # Slack's clock is the app's: message timestamps and the claim times the outbox looks back to agree.
+    server = FakeSlack(team_id=TEAM, bot_token=BOT_TOKEN, clock=lambda: clock.now.timestamp()).start()
     server.add_user(
         "U01LEAD001", name="lena", real_name="Lena Lead", email="lena@agency.example", tz="Europe/Amsterdam"
     )

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import MetaData, insert, inspect
+from sqlalchemy import MetaData, insert, inspect, select
 
 from storage.db import Database, alembic_config
-from storage.models import Base
+from storage.models import Base, OutboxMessage
 
 
 def test_the_migrated_schema_matches_the_models(db: Database) -> None:
@@ -66,4 +66,44 @@ def test_queued_prompt_edits_are_drawn_when_sent_after_0003(scratch_url: str) ->
         columns = {c["name"] for c in inspect(connection).get_columns("outbox")}
     assert [tuple(row) for row in kinds] == [(1, "prompt_expired"), (2, "prompt_moved")]
     assert "method" not in columns
+    database.dispose()
+
+
+def test_0004_keeps_claimed_rows_as_they_were_and_goes_back(scratch_url: str) -> None:
+    """A row claimed before 0004 has no claim end; the outbox gives it the five minutes it was made under."""
+    command.upgrade(alembic_config(scratch_url), "0003")
+    database = Database(scratch_url)
+    at = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    with database.engine.begin() as connection:
+        old = MetaData()
+        old.reflect(connection)
+        connection.execute(
+            insert(old.tables["outbox"]).values(
+                team_id="T1",
+                kind="prompt",
+                channel="U1",
+                payload={},
+                respect_working_hours=True,
+                not_before=at,
+                status="sending",
+                attempts=0,
+                claimed_at=at,
+                claimed_by="old-clock",
+                created_at=at,
+            )
+        )
+    database.upgrade()
+    with database.session() as session:
+        row = session.scalars(select(OutboxMessage)).one()
+        assert (row.status, row.claimed_at, row.claimed_until, row.in_doubt_since) == (
+            "sending",
+            at,
+            None,
+            None,
+        )
+    command.downgrade(alembic_config(scratch_url), "0003")
+    with database.engine.connect() as connection:
+        outbox = {c["name"] for c in inspect(connection).get_columns("outbox")}
+        attempts = {c["name"] for c in inspect(connection).get_columns("send_attempts")}
+    assert not {"claimed_until", "in_doubt_since"} & outbox and "note" not in attempts
     database.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 import os
 import socket
 import threading
@@ -15,11 +16,11 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from bot import webclient
-from bot.deps import retry_handlers
-from bot.webclient import PooledWebClient, pooled_copy
+from bot.deps import SENDING_RATE_LIMIT_WAIT, retry_handlers, sending_retry_handlers
+from bot.webclient import CappedRateLimitRetryHandler, PooledWebClient, longest_call, pooled_copy
 from fakeslack import FakeSlack
 from tests.conftest import BOT_TOKEN, TEAM
 
@@ -111,6 +112,32 @@ def test_rate_limited_call_is_retried_after_retry_after(fake):
     assert pooled.auth_test()["ok"]
     assert [c.status for c in fake.faults] == [429]
     assert len(fake.calls_to("auth.test")) == 1
+
+
+def test_a_capped_handler_waits_out_a_short_retry_after_and_hands_back_a_long_one(fake):
+    pooled = PooledWebClient(
+        base_url=fake.url,
+        token=BOT_TOKEN,
+        retry_handlers=[CappedRateLimitRetryHandler(max_retry_count=2, longest_wait=1)],
+    )
+    fake.inject("auth.test", status=429, retry_after=0)
+    assert pooled.auth_test()["ok"]
+    fake.inject("auth.test", status=429, retry_after=30)
+    started = time.monotonic()
+    with pytest.raises(SlackApiError) as raised:
+        pooled.auth_test()
+    assert time.monotonic() - started < 1  # not slept through: the caller schedules it
+    assert raised.value.response.status_code == 429
+    assert raised.value.response.headers["Retry-After"] == "30"
+
+
+def test_the_longest_call_follows_the_timeout_and_the_retry_handlers():
+    # Three attempts of up to 10 s connecting and 10 s answering, with two pauses for a 429 between.
+    assert longest_call(10, sending_retry_handlers()) == 3 * 20 + 2 * (SENDING_RATE_LIMIT_WAIT + 1)
+    # One more try after a reset connection, after half a second and under a second of jitter.
+    assert longest_call(10, [ConnectionErrorRetryHandler(max_retry_count=1)]) == 2 * 20 + 1.5
+    assert longest_call(1, []) == 2
+    assert longest_call(10, retry_handlers()) == math.inf  # slack_sdk's 429 handler sleeps what Slack says
 
 
 def test_a_late_answer_times_out_like_slack_sdk(fake):
@@ -247,3 +274,6 @@ def test_a_pooled_copy_keeps_every_setting_a_web_client_is_made_with(fake):
     assert (copy.token, copy.base_url, copy.timeout, copy.default_params, copy.headers) == (
         original.token, original.base_url, original.timeout, original.default_params, original.headers,
     )  # fmt: skip
+    handlers = sending_retry_handlers()
+    changed = pooled_copy(original, timeout=3, retry_handlers=handlers)
+    assert (changed.token, changed.timeout, changed.retry_handlers) == ("xoxb-1", 3, handlers)

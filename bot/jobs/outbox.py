@@ -5,6 +5,18 @@ never silently.
 What a message is, is its kind's business: each kind registers how it is drawn (at send time, so
 it shows things as they are then), how it is sent (a post, an edit of an earlier message, a file
 upload) and what happens once Slack has it. This engine never changes when a kind is added.
+
+Exactly once, even when a worker dies mid-send:
+
+- A claim lasts as long as the row's send can take (`lease`: the longest Slack call of the sending
+  client, from its timeout and retry handlers, times the calls a send makes), and is renewed just
+  before the send. A claim that has run out belonged to a worker that died: nobody is still sending.
+- From that renewal until Slack's answer is recorded, the row is in doubt (`in_doubt_since`): the
+  worker may die, the answer may never come, Slack may answer 5xx. Before a row in doubt is sent
+  again, its kind looks for it in Slack (a post carries its outbox id in its message metadata and
+  is found in the conversation's history); a message Slack already has is recorded as sent.
+- A look-up that fails is recorded and retried like a failed send; it never turns into a send.
+- One row's failure, wherever it happens, is recorded on that row and the batch goes on.
 """
 
 from __future__ import annotations
@@ -20,17 +32,30 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps, NotInstalled
+from bot.deps import SLACK_TIMEOUT, Deps, NotInstalled, sending_retry_handlers
 from bot.domain.hours import next_working_moment
 from bot.jobs.job import Job
 from bot.services.staff import needs_profile, refresh_profile, working_hours
+from bot.webclient import longest_call
 from config.settings import Settings
 from storage import queries
 from storage.models import OutboxMessage, Staff
 
 log = logging.getLogger(__name__)
 
-CLAIM_TIMEOUT = timedelta(minutes=5)  # a claim older than this belonged to a worker that died
+# The longest one call of the sending client can take (three attempts of 10 s connecting and 10 s
+# answering, two pauses of up to 11 s for a 429 between them: 82 s).
+LONGEST_CALL = timedelta(seconds=longest_call(SLACK_TIMEOUT, sending_retry_handlers()))
+# A claim outlasts its send by this much: the commit after it, and clocks of two clock processes that
+# differ by a few seconds.
+CLAIM_MARGIN = timedelta(seconds=5)
+# Slack's clock and ours may differ a little: look for a message from a while before its send began.
+SLACK_CLOCK_MARGIN = timedelta(minutes=1)
+# A look-up reads the conversation's history since the send in doubt, in pages of this many messages,
+# and gives up (a failed attempt) rather than read without end.
+HISTORY_PAGE = 200
+HISTORY_PAGES = 25
+EVENT_TYPE = "rapport_outbox"  # the metadata event type of every post, with the outbox row's key
 PERMANENT_ERRORS = {
     "channel_not_found",
     "user_not_found",
@@ -48,6 +73,8 @@ PERMANENT_ERRORS = {
     "not_in_channel",
     "user_disabled",
 }
+FOUND = "found in Slack: an earlier send got there without its outcome being recorded"
+RESENT = "sent again: an earlier send's outcome is unknown and this kind cannot be looked up in Slack"
 
 
 @dataclass(frozen=True)
@@ -62,32 +89,94 @@ class Sent:
 # longer needs sending (the question was answered meanwhile).
 Draw = Callable[[Session, OutboxMessage], dict[str, Any] | None]
 Send = Callable[[WebClient, OutboxMessage, dict[str, Any]], Sent]
+# Where Slack has the row's message, sent since the given moment; None when it does not have it.
+Find = Callable[[WebClient, OutboxMessage, datetime], Sent | None]
 OnSent = Callable[[Session, Settings, OutboxMessage, datetime], None]
 
 
-def post(client: WebClient, message: OutboxMessage, content: dict[str, Any]) -> Sent:
-    """A new message in the channel (a DM when the channel is a user id)."""
-    response = client.chat_postMessage(channel=message.channel, **content)
+@dataclass(frozen=True)
+class Sender:
+    """How a kind's message goes to Slack, and what to do when an earlier send's outcome is unknown:
+    look for it (`find`), or send it again (`repeatable` when that is harmless)."""
+
+    send: Send
+    find: Find | None = None
+    repeatable: bool = False
+    slack_calls: int = 1  # the most Web API calls one send makes: its claim outlasts them all
+
+    def __call__(self, client: WebClient, message: OutboxMessage, content: dict[str, Any]) -> Sent:
+        return self.send(client, message, content)
+
+
+def outbox_key(message: OutboxMessage) -> dict[str, Any]:
+    """The message metadata a post carries, by which it is found in Slack again."""
+    return {"event_type": EVENT_TYPE, "event_payload": {"outbox_id": message.id, "team": message.team_id}}
+
+
+def _post(client: WebClient, message: OutboxMessage, content: dict[str, Any]) -> Sent:
+    """A new message in the channel (a DM when the channel is a user id), carrying its outbox key."""
+    response = client.chat_postMessage(
+        channel=message.channel, **{**content, "metadata": outbox_key(message)}
+    )
     return Sent(response.get("channel") or message.channel, response.get("ts"))
 
 
-def update(client: WebClient, message: OutboxMessage, content: dict[str, Any]) -> Sent:
+def _find_post(client: WebClient, message: OutboxMessage, since: datetime) -> Sent | None:
+    """The post carrying this row's key in the conversation's history since `since`, if Slack has it."""
+    channel = message.channel
+    if channel.startswith(("U", "W")):  # a DM addressed to a person: its id comes from opening it
+        channel = client.conversations_open(users=channel)["channel"]["id"]
+    key = outbox_key(message)
+    cursor = None
+    for _ in range(HISTORY_PAGES):
+        page = client.conversations_history(
+            channel=channel,
+            oldest=f"{since.timestamp():.6f}",
+            include_all_metadata=True,
+            limit=HISTORY_PAGE,
+            cursor=cursor,
+        )
+        for found in page.get("messages") or []:
+            metadata = found.get("metadata") or {}
+            if (
+                metadata.get("event_type") == EVENT_TYPE
+                and metadata.get("event_payload") == key["event_payload"]
+            ):
+                return Sent(channel, found.get("ts"))
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not page.get("has_more") or not cursor:
+            return None
+    raise LookupError(
+        f"over {HISTORY_PAGES * HISTORY_PAGE} messages in {channel} since {since}; not all read"
+    )
+
+
+def _update(client: WebClient, message: OutboxMessage, content: dict[str, Any]) -> Sent:
     """An edit of the message whose timestamp was queued with it (`payload["ts"]`)."""
     response = client.chat_update(channel=message.channel, ts=message.payload["ts"], **content)
     return Sent(response.get("channel") or message.channel, response.get("ts"))
 
 
-def upload(client: WebClient, message: OutboxMessage, content: dict[str, Any]) -> Sent:
+def _upload(client: WebClient, message: OutboxMessage, content: dict[str, Any]) -> Sent:
     """A file shared in the channel (`files_upload_v2`: filename, content, title, initial_comment...)."""
     client.files_upload_v2(channel=message.channel, **content)
     return Sent(message.channel, None)
+
+
+post = Sender(_post, find=_find_post)
+# An edit sets the message to what it shows now: sending it twice changes nothing, so an edit whose
+# outcome is unknown is simply sent again.
+update = Sender(_update, repeatable=True)
+# files_upload_v2 makes three calls, and the message sharing the file takes no metadata, so an upload
+# whose outcome is unknown cannot be looked up: it is sent again, and its attempt's note says so.
+upload = Sender(_upload, slack_calls=3)
 
 
 @dataclass(frozen=True)
 class Kind:
     name: str
     draw: Draw
-    send: Send = post
+    send: Sender = post
     on_sent: OnSent | None = None
 
 
@@ -100,9 +189,15 @@ def register(*kinds: Kind) -> None:
         KINDS[kind.name] = kind
 
 
+def lease(kind: Kind | None) -> timedelta:
+    """How long a claim on a row of this kind lasts: a little more than the longest its send can take."""
+    return (kind.send.slack_calls if kind else 1) * LONGEST_CALL + CLAIM_MARGIN
+
+
 @dataclass
 class Delivery:
     sent: int = 0
+    found: int = 0  # in doubt, and Slack had it already: recorded as sent, not sent again
     deferred: int = 0
     retried: int = 0
     failed: int = 0
@@ -116,81 +211,207 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
+@dataclass(frozen=True)
+class Claim:
+    worker: str
+    at: datetime
+
+
 def deliver_due(deps: Deps, now: datetime, *, worker: str = "clock", limit: int = 100) -> Delivery:
     result = Delivery()
-    stale_before = now - CLAIM_TIMEOUT
     with deps.db.session() as session:
-        due = queries.due_outbox(session, now, stale_before, limit)
-    for outbox_id in due:
+        due = queries.due_outbox(session, now, limit)
+    for outbox_id, kind in due:
+        # The moment a claim is made, not the tick's: late in a long batch they are minutes apart.
+        claim = Claim(worker, deps.now())
         with deps.db.session() as session:
-            if not queries.claim_outbox(session, outbox_id, worker, now, stale_before):
+            until = claim.at + lease(KINDS.get(kind))
+            if not queries.claim_outbox(session, outbox_id, worker, claim.at, until):
                 continue  # another worker has it
         with deps.db.session() as session:
             message = session.get(OutboxMessage, outbox_id)
             if message is not None:
-                _deliver_one(deps, session, message, now, result)
+                _deliver_one(deps, session, message, now, result, claim)
     return result
 
 
+class _Step:
+    """What a row's delivery is doing, so a failure says where it happened and how long it took."""
+
+    def __init__(self) -> None:
+        self.name = "preparing"
+        self.started = time.monotonic()
+
+    def to(self, name: str) -> float:
+        """Move on to the next step; when the one before started."""
+        before = self.started
+        self.name, self.started = name, time.monotonic()
+        return before
+
+
 def _deliver_one(
-    deps: Deps, session: Session, message: OutboxMessage, now: datetime, result: Delivery
+    deps: Deps, session: Session, message: OutboxMessage, now: datetime, result: Delivery, claim: Claim
+) -> None:
+    """Deliver one claimed row. Whatever goes wrong is recorded on this row (and retried or failed as
+    Slack's answer says), so one bad row never holds up the rest of the batch."""
+    step = _Step()
+    outbox_id = message.id
+    try:
+        _attempt(deps, session, message, now, result, step, claim)
+    except Exception as error:
+        session.rollback()  # what this row's attempt left half done goes
+        _failed(deps, session, outbox_id, claim, now, step, error, result)
+
+
+def _attempt(
+    deps: Deps,
+    session: Session,
+    message: OutboxMessage,
+    now: datetime,
+    result: Delivery,
+    step: _Step,
+    claim: Claim,
 ) -> None:
     kind = KINDS.get(message.kind)
     if kind is None:  # queued by a version that knew a kind this one does not: say so, loudly
         _fail(session, message, now, f"unknown message kind {message.kind!r}", result, permanent=True)
         return
     try:
-        client = deps.client_for(message.team_id)
+        client = deps.sender_for(message.team_id)
     except NotInstalled as error:
         _fail(session, message, now, str(error), result, permanent=True)
         return
+
+    note = None
+    if message.in_doubt_since is not None:
+        if kind.send.find is not None:
+            step.to("looking in Slack")
+            found = kind.send.find(client, message, message.in_doubt_since - SLACK_CLOCK_MARGIN)
+            if found is not None:
+                _sent(deps, session, message, kind, found, now, step.to("recording"), FOUND)
+                result.found += 1
+                return
+        elif not kind.send.repeatable:
+            note = RESENT
+            log.warning("outbox %s (%s): %s", message.id, message.kind, RESENT)
 
     if message.respect_working_hours and message.recipient_staff_id is not None:
         staff = session.get(Staff, message.recipient_staff_id)
         if staff is not None:
             if needs_profile(staff, now):
+                step.to("profile")
                 refresh_profile(session, client, staff, now)
             opens = next_working_moment(now, staff.tz, working_hours(staff))
             if opens > now:
                 # Nobody gets a nudge at 2 a.m.: back in the queue until their day starts.
-                message.status, message.not_before, message.claimed_at = "pending", opens, None
+                message.status, message.not_before = "pending", opens
+                message.claimed_at = message.claimed_until = None
                 result.deferred += 1
                 return
 
+    step.to("drawing")
     content = kind.draw(session, message)
     if content is None:
         message.status = "cancelled"
         result.cancelled += 1
         return
 
-    started = time.monotonic()
-    try:
-        sent = kind.send(client, message, content)
-    except SlackApiError as error:
-        code = str(error.response.get("error") or error.response.status_code)
-        status = error.response.status_code
-        permanent = code in PERMANENT_ERRORS or (400 <= status < 500 and status != 429)
-        _record(session, message, now, False, code, started)
-        _fail(session, message, now, code, result, permanent=permanent, deps=deps)
+    step.to("claiming")
+    held = deps.now()
+    if not queries.hold_for_sending(session, message.id, claim.worker, claim.at, held, held + lease(kind)):
+        # This worker took too long: another one has claimed the row since, and sends it.
+        session.rollback()
+        log.warning("outbox %s: claimed by another worker meanwhile; leaving it to that one", message.id)
         return
-    except (SlackClientError, OSError) as error:
-        _record(session, message, now, False, f"{type(error).__name__}: {error}", started)
-        _fail(session, message, now, type(error).__name__, result, permanent=False, deps=deps)
-        return
+    session.commit()  # the claim and the doubt are on record before Slack can have the message
+    session.refresh(message)
 
-    _record(session, message, now, True, None, started)
-    message.status, message.sent_at = "sent", now
-    message.attempts += 1
-    message.response_channel, message.response_ts = sent.channel, sent.ts
-    if kind.on_sent is not None:
-        kind.on_sent(session, deps.settings, message, now)
+    step.to("sending")
+    sent = kind.send(client, message, content)
+    _sent(deps, session, message, kind, sent, now, step.to("recording"), note)
     result.sent += 1
 
 
-def _record(
-    session: Session, message: OutboxMessage, now: datetime, ok: bool, error: str | None, started: float
+def _sent(
+    deps: Deps,
+    session: Session,
+    message: OutboxMessage,
+    kind: Kind,
+    sent: Sent,
+    now: datetime,
+    started: float,
+    note: str | None,
 ) -> None:
-    queries.record_attempt(session, message, now, ok, error, int((time.monotonic() - started) * 1000))
+    """Slack has the message: record where, and follow up as the kind says."""
+    _record(session, message, now, True, None, started, note)
+    message.status, message.sent_at = "sent", now
+    message.attempts += 1
+    message.response_channel, message.response_ts = sent.channel, sent.ts
+    message.in_doubt_since = None
+    if kind.on_sent is not None:
+        kind.on_sent(session, deps.settings, message, now)
+
+
+def _classify(error: Exception) -> tuple[str, bool, timedelta]:
+    """What went wrong, in a few words; whether trying again can help; how long Slack asked us to wait."""
+    if isinstance(error, SlackApiError):
+        code = str(error.response.get("error") or error.response.status_code)
+        status = error.response.status_code
+        permanent = code in PERMANENT_ERRORS or (400 <= status < 500 and status != 429)
+        return code, permanent, _retry_after(error)
+    return f"{type(error).__name__}: {error}", False, timedelta(0)
+
+
+def _retry_after(error: SlackApiError) -> timedelta:
+    """A 429's Retry-After: the sending client waits out short ones itself and hands back the rest."""
+    if error.response.status_code != 429:
+        return timedelta(0)
+    headers = error.response.headers or {}
+    asked = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    value = asked[0] if isinstance(asked, list) and asked else asked
+    try:
+        return timedelta(seconds=int(str(value)))
+    except ValueError:
+        return timedelta(0)
+
+
+def _failed(
+    deps: Deps,
+    session: Session,
+    outbox_id: int,
+    claim: Claim,
+    now: datetime,
+    step: _Step,
+    error: Exception,
+    result: Delivery,
+) -> None:
+    message = session.get(OutboxMessage, outbox_id)
+    if message is None or message.status != "sending" or message.claimed_by != claim.worker:
+        log.warning("outbox %s: %s failed after the row left this worker: %r", outbox_id, step.name, error)
+        return
+    code, permanent, wait = _classify(error)
+    if not isinstance(error, SlackClientError | OSError):  # not Slack or the network: a bug to see
+        log.exception("outbox %s (%s): %s failed", message.id, message.kind, step.name)
+    if step.name == "sending" and isinstance(error, SlackApiError) and error.response.status_code < 500:
+        # Slack answered, and has not got it; a send in doubt before it was looked for first.
+        message.in_doubt_since = None
+    # A send failure keeps Slack's code as it was; any other step says which it was.
+    what = code if step.name == "sending" else f"{step.name}: {code}"
+    _record(session, message, now, False, what, step.started)
+    _fail(session, message, now, what, result, permanent=permanent, deps=deps, wait=wait)
+
+
+def _record(
+    session: Session,
+    message: OutboxMessage,
+    now: datetime,
+    ok: bool,
+    error: str | None,
+    started: float,
+    note: str | None = None,
+) -> None:
+    duration_ms = int((time.monotonic() - started) * 1000)
+    queries.record_attempt(session, message, now, ok, error, duration_ms, note)
 
 
 def _fail(
@@ -202,10 +423,11 @@ def _fail(
     *,
     permanent: bool,
     deps: Deps | None = None,
+    wait: timedelta = timedelta(0),
 ) -> None:
     message.attempts += 1
     message.last_error = error
-    message.claimed_at = None
+    message.claimed_at = message.claimed_until = None
     max_attempts = deps.settings.outbox_max_attempts if deps else 1
     if permanent or message.attempts >= max_attempts:
         message.status = "failed"
@@ -220,7 +442,7 @@ def _fail(
         )
     else:
         message.status = "pending"
-        message.not_before = now + backoff(message.attempts)
+        message.not_before = now + max(backoff(message.attempts), wait)
         result.retried += 1
         log.warning("outbox %s failed (%s); retrying at %s", message.id, error, message.not_before)
 

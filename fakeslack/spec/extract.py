@@ -8,7 +8,8 @@ Parameters (name, required, type, location), error names and response field name
 slackapi/slack-api-specs (web-api/slack_web_openapi_v2.json). Response field names are widened
 with the java-slack-sdk json-logs samples. files.getUploadURLExternal / files.completeUploadExternal
 are not in that spec; they are defined by hand below (see HAND_METHODS). The few places where the
-2020 spec does not flag a parameter that Slack does require are listed in REQUIRED_OVERRIDES.
+2020 spec does not flag a parameter that Slack does require are listed in REQUIRED_OVERRIDES, and
+the parameters Slack added later that the fake checks are in ADDED_PARAMS.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ SPEC_METHODS = [
     "users.list",
     "conversations.open",
     "conversations.info",
+    "conversations.history",
     "auth.test",
     "team.info",
     "oauth.v2.access",
@@ -84,7 +86,34 @@ REQUIRED_OVERRIDES: dict[str, dict[str, str]] = {
     },
     "users.info": {"user": "unflagged in the 2020 spec; Slack's method docs mark it required"},
     "conversations.info": {"channel": "unflagged in the 2020 spec; Slack's method docs mark it required"},
+    "conversations.history": {"channel": "unflagged in the 2020 spec; Slack's method docs mark it required"},
     "views.update": {"view": "unflagged in the 2020 spec; Slack's method docs mark it required"},
+}
+
+# Parameters Slack added after the 2020 spec: message metadata (2022). Types as slack_sdk 3.47.0 sends
+# them (WebClient.chat_postMessage's `metadata`, conversations_history's `include_all_metadata`) and
+# as Slack's method docs give them.
+ADDED_PARAMS: dict[str, list[dict[str, Any]]] = {
+    "chat.postMessage": [
+        {
+            "name": "metadata",
+            "required": False,
+            "type": "string",
+            "in": "formData",
+            "added_note": "message metadata, added after the 2020 spec: a JSON object with event_type and "
+            "event_payload (https://api.slack.com/metadata/using)",
+        }
+    ],
+    "conversations.history": [
+        {
+            "name": "include_all_metadata",
+            "required": False,
+            "type": "boolean",
+            "in": "query",
+            "added_note": "added after the 2020 spec with message metadata: return each message's metadata "
+            "with its event_payload",
+        }
+    ],
 }
 
 # Cross-parameter rules the spec cannot express; the server implements each by name.
@@ -187,6 +216,7 @@ def build(shared: Path) -> dict[str, Any]:
                 entry["required"] = True
                 entry["required_note"] = note
             params.append(entry)
+        params += ADDED_PARAMS.get(name, [])
         errors = (
             op["responses"].get("default", {}).get("schema", {}).get("properties", {}).get("error", {})
         ).get("enum", [])

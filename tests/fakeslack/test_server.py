@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.models.views import View
 from slack_sdk.webhook import WebhookClient
 
+from bot.webclient import PooledWebClient
 from fakeslack import FakeSlack, blockkit, render_message, render_view
 from fakeslack.server import METHODS, _read_headers
 
@@ -526,6 +527,94 @@ def test_conversations_open_and_info(client: WebClient) -> None:
     assert _error(excinfo)["error"] == "channel_not_found"
 
 
+# ---------------------------------------------------------------- message metadata and history
+
+
+def _history(client: WebClient, **args: Any) -> list[dict[str, Any]]:
+    """Every page of conversations.history, newest first."""
+    messages: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = client.conversations_history(cursor=cursor, **args)
+        messages += page["messages"]
+        cursor = page["response_metadata"]["next_cursor"]
+        assert page["has_more"] is bool(cursor)
+        if not cursor:
+            return messages
+
+
+def test_message_metadata_is_kept_with_the_message_and_checked(fake: FakeSlack, client: WebClient) -> None:
+    key = {"event_type": "rapport_outbox", "event_payload": {"outbox_id": 7, "team": "T0001"}}
+    posted = client.chat_postMessage(channel="U123", text="hi", metadata=key)
+    assert posted["message"]["metadata"] == key
+    assert fake.messages("U123")[0]["metadata"] == key
+    bad: Any
+    for bad, error in (
+        ({"event_type": "x"}, "invalid_metadata_schema"),
+        ({"event_type": "", "event_payload": {}}, "invalid_metadata_schema"),
+        (["x"], "invalid_metadata_format"),
+    ):
+        with pytest.raises(SlackApiError) as excinfo:
+            client.chat_postMessage(channel="U123", text="x", metadata=bad)
+        assert _error(excinfo)["error"] == error
+    with pytest.raises(SlackApiError) as excinfo:  # a form body carries it as JSON text
+        client.api_call("chat.postMessage", data={"channel": "C1", "text": "x", "metadata": "{not json"})
+    assert _error(excinfo)["error"] == "invalid_metadata_format"
+
+
+def test_history_is_newest_first_between_oldest_and_latest_in_pages(
+    fake: FakeSlack, client: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [1764590000.0]
+    monkeypatch.setattr(fake, "clock", lambda: now[0])
+    stamps = []
+    for n in range(5):
+        stamps.append(client.chat_postMessage(channel="C7", text=f"m{n}")["ts"])
+        now[0] += 1
+    client.chat_postMessage(channel="C7", text="in a thread", thread_ts=stamps[0])
+    client.chat_postMessage(channel="C8", text="elsewhere")
+    assert stamps[0] == "1764590000.000000"
+    assert [m["text"] for m in _history(client, channel="C7", limit=2)] == ["m4", "m3", "m2", "m1", "m0"]
+    assert [m["ts"] for m in _history(client, channel="C7", oldest=stamps[1])] == stamps[:1:-1]
+    assert [m["ts"] for m in _history(client, channel="C7", oldest=stamps[1], inclusive=True)] == stamps[
+        :0:-1
+    ]
+    assert [m["text"] for m in _history(client, channel="C7", oldest="1764590001.5", latest=stamps[4])] == [
+        "m3",
+        "m2",
+    ]
+    assert len(client.conversations_history(channel="C7", limit=2)["messages"]) == 2
+    refused: list[tuple[dict[str, Any], str]] = [
+        ({"channel": "U123"}, "channel_not_found"),  # a DM is read by its D… id, from conversations.open
+        ({"channel": "C7", "oldest": "yesterday"}, "invalid_arguments"),
+        ({"channel": "C7", "cursor": "bm9wZQ=="}, "invalid_cursor"),
+    ]
+    for args, error in refused:
+        with pytest.raises(SlackApiError) as excinfo:
+            client.conversations_history(**args)
+        assert _error(excinfo)["error"] == error
+
+
+def test_history_gives_metadata_whole_only_when_asked(fake: FakeSlack, client: WebClient) -> None:
+    key = {"event_type": "rapport_outbox", "event_payload": {"outbox_id": 7, "team": "T0001"}}
+    client.chat_postMessage(channel="U123", text="hi", metadata=key)
+    dm = client.conversations_open(users="U123")["channel"]["id"]
+    [plain] = client.conversations_history(channel=dm)["messages"]
+    [whole] = client.conversations_history(channel=dm, include_all_metadata=True)["messages"]
+    assert plain["metadata"] == {"event_type": "rapport_outbox"} and whole["metadata"] == key
+
+
+def test_message_timestamps_come_from_the_fakes_clock_and_never_repeat(
+    fake: FakeSlack, client: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fake, "clock", lambda: 1764590000.25)
+    first = client.chat_postMessage(channel="C1", text="a")["ts"]
+    second = client.chat_postMessage(channel="C1", text="b")["ts"]
+    assert (first, second) == ("1764590000.250000", "1764590000.250001")
+    monkeypatch.setattr(fake, "clock", time.time)
+    assert abs(float(client.chat_postMessage(channel="C1", text="c")["ts"]) - time.time()) < 5
+
+
 def test_auth_team_and_oauth(fake: FakeSlack) -> None:
     anon = WebClient(base_url=fake.url)
     granted = anon.oauth_v2_access(client_id="111.222", client_secret="shh", code="good-code")
@@ -594,6 +683,28 @@ def test_wait_for_sees_calls_from_other_threads(fake: FakeSlack, client: WebClie
         fake.wait_for("views.publish", timeout=0.05)
 
 
+def test_wait_for_request_sees_a_call_still_held_by_a_delay(fake: FakeSlack, client: WebClient) -> None:
+    fake.inject("chat.postMessage", delay=0.5)
+    threading.Thread(target=lambda: client.chat_postMessage(channel="C1", text="slow")).start()
+    fake.wait_for_request("chat.postMessage", timeout=2)
+    assert fake.calls_to("chat.postMessage") == []  # arrived, not answered yet
+    fake.wait_for("chat.postMessage", timeout=2)
+    with pytest.raises(AssertionError, match="request"):
+        fake.wait_for_request("views.publish", timeout=0.05)
+
+
+def test_hang_up_drops_the_connection_without_an_answer(fake: FakeSlack) -> None:
+    fake.inject("users.info", hang_up=True, times=None)
+    for client in (
+        WebClient(base_url=fake.url, token="xoxb-test", retry_handlers=[]),
+        PooledWebClient(base_url=fake.url, token="xoxb-test", retry_handlers=[]),
+    ):
+        with pytest.raises(OSError):  # urllib's RemoteDisconnected, or URLError from the pooled client
+            client.users_info(user="U123")
+    assert [c.error for c in fake.faults] == ["hung_up", "hung_up"]
+    assert WebClient(base_url=fake.url, token="xoxb-test").auth_test()["ok"]  # other methods answer
+
+
 # ---------------------------------------------------------------- files, response_url
 
 
@@ -655,6 +766,7 @@ def test_success_answers_use_only_fields_slack_uses(fake: FakeSlack, client: Web
         "users.list": client.users_list(),
         "conversations.open": client.conversations_open(users="U456"),
         "conversations.info": client.conversations_info(channel="D456"),
+        "conversations.history": client.conversations_history(channel="D456", include_all_metadata=True),
         "auth.test": client.auth_test(),
         "team.info": client.team_info(),
         "files.getUploadURLExternal": client.files_getUploadURLExternal(filename="a.txt", length=1),
