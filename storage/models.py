@@ -325,7 +325,11 @@ class Prompt(Base):
 
 
 class FollowUp(Base):
-    """Something owed to a client: a promised call-back, a reply chase, a renewal review, a recovery."""
+    """Something owed to a client: a promised call-back, a reply chase, a renewal review, a recovery.
+
+    Its nudges are scheduled as data: `next_nudge_at` is when the owner is told next, claimed with a
+    conditional UPDATE (`stage` says which nudge that is); every step is kept in `followup_steps`.
+    """
 
     __tablename__ = "followups"
     __table_args__ = (Index("ix_followups_status_nudge", "status", "next_nudge_at"),)
@@ -340,12 +344,36 @@ class FollowUp(Base):
     kind: Mapped[str] = mapped_column(String(16), default="promise")
     what: Mapped[str] = mapped_column(Text)
     due_at: Mapped[datetime]
+    has_time: Mapped[bool] = mapped_column(Boolean, default=False)  # else: by the end of that day
+    # open -> done | not_needed (either can be undone back to open)
     status: Mapped[str] = mapped_column(String(16), default="open")
+    source: Mapped[str] = mapped_column(String(16), default="command")
     snoozed_until: Mapped[datetime | None]
     next_nudge_at: Mapped[datetime | None]
+    # which nudge comes next: due, reminder-1..3, escalate, then none
+    stage: Mapped[str] = mapped_column(String(16), default="due")
     nudged_at: Mapped[datetime | None]
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    escalated_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    client: Mapped[Client] = relationship()
+    owner: Mapped[Staff | None] = relationship(foreign_keys=[owner_id])
+
+
+class FollowUpStep(Base):
+    """One thing that happened to a follow-up: made, nudged, reminded, snoozed, reassigned, done..."""
+
+    __tablename__ = "followup_steps"
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    followup_id: Mapped[int] = mapped_column(ForeignKey("followups.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    step: Mapped[str] = mapped_column(String(16))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    detail: Mapped[str | None] = mapped_column(Text)
 
 
 class OutboxMessage(Base):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.domain.hours import WorkingHours
 from bot.services import owners
 from storage import queries
-from storage.models import CheckIn, FollowUp, Prompt, Staff, Touchpoint
+from storage.models import CheckIn, FollowUp, FollowUpStep, Prompt, Staff, Touchpoint
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +35,22 @@ class StaffRef:
     locale: str | None
     tz: str | None
     profile_refreshed_at: datetime | None
+    work_days: str = "mon-fri"
+    work_start: str = "09:00"
+    work_end: str = "17:30"
 
     @classmethod
     def of(cls, staff: Staff) -> StaffRef:
         return cls(
-            staff.id, staff.team_id, staff.slack_user_id, staff.locale, staff.tz, staff.profile_refreshed_at
+            staff.id,
+            staff.team_id,
+            staff.slack_user_id,
+            staff.locale,
+            staff.tz,
+            staff.profile_refreshed_at,
+            staff.work_days,
+            staff.work_start,
+            staff.work_end,
         )
 
 
@@ -62,7 +73,7 @@ def row(session: Session, ref: StaffRef) -> Staff:
     return staff
 
 
-def working_hours(staff: Staff) -> WorkingHours:
+def working_hours(staff: Staff | StaffRef) -> WorkingHours:
     try:
         return WorkingHours.parse(staff.work_days, staff.work_start, staff.work_end)
     except ValueError:
@@ -121,6 +132,7 @@ def refresh_profile(session: Session, client: WebClient, staff: Staff, now: date
 def _merge_into(session: Session, *, keep: Staff, gone: Staff) -> None:
     owners.move_all(session, keep.team_id, from_id=gone.id, to_id=keep.id)
     for model, columns in (
+        (FollowUpStep, ("staff_id",)),
         (FollowUp, ("owner_id", "created_by_id")),
         (Touchpoint, ("staff_id",)),
         (CheckIn, ("staff_id",)),
