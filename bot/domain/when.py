@@ -48,8 +48,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.hours import WorkingHours, zone
+from bot.domain.hours import WorkingHours, next_working_moment, zone
 
+QUIET_WORKING_DAYS = 5
+REMINDERS_MAX = 3
+REMINDER_GAP_WORKING_DAYS = 2
+SAME_DAY_NUDGE_BEFORE_END = timedelta(hours=2)
+SNOOZE_LATER = timedelta(hours=3)
+SNOOZE_MARGIN = timedelta(minutes=30)  # "later today" stays this far from the end of the working day
+SNOOZE_CHOICES = ("later_today", "tomorrow", "next_week")
 WHEN_WORDS_MAX = 8  # the longest WHEN read ("einde van de week om 3.30 pm" and the like)
 LAST_MINUTE = time(23, 59)
 YEARS_AHEAD_MAX = 5  # a date further ahead is taken for a typo
@@ -326,6 +333,10 @@ def _working_day_from(day: date, tz: ZoneInfo, wh: WorkingHours) -> tuple[date, 
         if window is not None:
             return candidate, window
     raise ValueError(f"No working day found after {day.isoformat()} for {wh.describe()}")
+
+
+def _working_day_after(day: date, tz: ZoneInfo, wh: WorkingHours) -> tuple[date, tuple[datetime, datetime]]:
+    return _working_day_from(day + timedelta(days=1), tz, wh)
 
 
 def _end_of_day(day: date, tz: ZoneInfo, wh: WorkingHours) -> datetime:
@@ -685,3 +696,129 @@ def describe(due: Due, tz: str | None, locale: str, now: datetime | None = None)
     if due.has_time:
         return f"{day_text}, {local:%H:%M}"
     return f"{day_text}, {'einde van de dag' if dutch else 'end of day'}"
+
+
+# --- nudges -------------------------------------------------------------------------------------
+
+
+def first_nudge(due: Due, made_at: datetime, tz: str | None, wh: WorkingHours) -> datetime:
+    """When the owner is first reminded of a promise; always inside their working hours.
+
+    With a time: at that time, or the next working moment after it. A date without a time: the
+    start of that day's working window (on a day off, the next working moment after that day's
+    start time). A promise made on its due day: two hours before the end of that working day
+    (not before the window's start), at once if that has passed, or the next working moment when
+    "at once" is outside working hours. Never before the promise was made.
+    """
+    _require_aware(made_at)
+    made = made_at.astimezone(UTC)
+    if due.has_time:
+        return next_working_moment(max(due.at, made), tz, wh)
+    tz_info = zone(tz)
+    day = due.at.astimezone(tz_info).date()
+    window = _window(day, tz_info, wh)
+    if window is not None and made.astimezone(tz_info).date() == day:
+        start, end = window
+        target = max(end - SAME_DAY_NUDGE_BEFORE_END, start)
+    else:
+        target = _local(day, wh.start, tz_info)
+    return next_working_moment(max(target, made), tz, wh)
+
+
+def reminders(
+    first: datetime, tz: str | None, wh: WorkingHours, *, max_count: int = REMINDERS_MAX
+) -> list[datetime]:
+    """While a promise stays open after its first nudge: at the start of the working day after the
+    first nudge's day, then at the start of every second working day after that (the 1st, 3rd and
+    5th working days after the first nudge's day: nudged on a Friday, reminded Monday, Wednesday,
+    Friday), at most ``max_count``.
+    """
+    _require_aware(first)
+    tz_info = zone(tz)
+    day = first.astimezone(tz_info).date()
+    moments: list[datetime] = []
+    for index in range(max_count):
+        for _ in range(1 if index == 0 else REMINDER_GAP_WORKING_DAYS):
+            day = _working_day_after(day, tz_info, wh)[0]
+        moments.append(_working_day_from(day, tz_info, wh)[1][0])
+    return moments
+
+
+def escalation(reminders: Sequence[datetime], tz: str | None, wh: WorkingHours) -> datetime:
+    """When the client's partner or backup hears of a promise still open: the start of the working
+    day after the last reminder's day (the owner keeps that whole day). Raises ValueError without
+    reminders.
+    """
+    if not reminders:
+        raise ValueError("An escalation follows the last reminder: no reminders given")
+    for moment in reminders:
+        _require_aware(moment)
+    tz_info = zone(tz)
+    last_day = max(reminders).astimezone(tz_info).date()
+    return _working_day_after(last_day, tz_info, wh)[1][0]
+
+
+def _start_and_clock(at: datetime, tz: str | None, wh: WorkingHours) -> tuple[datetime, date, time]:
+    start = next_working_moment(at, tz, wh)
+    local = start.astimezone(zone(tz))
+    return start, local.date(), local.time()
+
+
+def quiet_after(outreach_at: datetime, working_days: int, tz: str | None, wh: WorkingHours) -> datetime:
+    """When an outreach without an answer becomes quiet: ``working_days`` (usually
+    ``QUIET_WORKING_DAYS``) working days after it.
+
+    Counted from the first working moment at or after the outreach, to the same local time on the
+    ``working_days``-th working day after that (sent Monday 10:00: quiet the Monday after, 10:00;
+    sent Friday evening: the Monday after next, 09:00).
+    """
+    if working_days < 0:
+        raise ValueError("Working days must not be negative")
+    tz_info = zone(tz)
+    start, day, clock = _start_and_clock(outreach_at, tz, wh)
+    if working_days == 0:
+        return start
+    for _ in range(working_days):
+        day = _working_day_after(day, tz_info, wh)[0]
+    return next_working_moment(_local(day, clock, tz_info), tz, wh)
+
+
+def working_days_between(a: datetime, b: datetime, tz: str | None, wh: WorkingHours) -> int:
+    """Whole working days from ``a`` to ``b`` (0 when ``b`` is not later), counted as ``quiet_after``
+    does: ``working_days_between(a, quiet_after(a, n, tz, wh), tz, wh) == n``. "Jan has not replied for 9
+    working days".
+    """
+    _require_aware(b)
+    tz_info = zone(tz)
+    _start, day, clock = _start_and_clock(a, tz, wh)
+    last_day = b.astimezone(tz_info).date()
+    count = 0
+    while True:
+        day = _working_day_after(day, tz_info, wh)[0]
+        if day > last_day or next_working_moment(_local(day, clock, tz_info), tz, wh) > b:
+            return count
+        count += 1
+
+
+def snooze_until(choice: str, now: datetime, tz: str | None, wh: WorkingHours) -> datetime:
+    """Until when the nudge's Snooze menu puts a nudge away; always inside working hours.
+
+    ``later_today``: 3 hours later, but 30 minutes before the end of today's working window at the
+    latest; with less than an hour of the window left, or outside working hours, 3 hours into the
+    next working window (30 minutes before its end at the latest). ``tomorrow``: the start of the
+    next working day after today. ``next_week``: the start of the first working day of next week.
+    Raises ValueError for another choice.
+    """
+    ctx = _context(now, tz, wh)
+    if choice == "later_today":
+        window = _window(ctx.today, ctx.tz, wh)
+        if window is not None and window[0] <= ctx.now and window[1] - ctx.now >= 2 * SNOOZE_MARGIN:
+            return min(ctx.now + SNOOZE_LATER, window[1] - SNOOZE_MARGIN)
+        day = ctx.today if window is not None and ctx.now < window[0] else ctx.today + timedelta(days=1)
+        start, end = _working_day_from(day, ctx.tz, wh)[1]
+        return min(start + SNOOZE_LATER, end - min(SNOOZE_MARGIN, (end - start) / 2))
+    if choice == "tomorrow":
+        return _working_day_after(ctx.today, ctx.tz, wh)[1][0]
+    if choice == "next_week":
+        return _working_day_from(_monday(ctx.today) + timedelta(weeks=1), ctx.tz, wh)[1][0]
+    raise ValueError(f"Unknown snooze choice {choice!r}: one of {', '.join(SNOOZE_CHOICES)}")

@@ -6,7 +6,19 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.hours import WorkingHours
-from bot.domain.when import Due, describe, read_when, split_when
+from bot.domain.when import (
+    QUIET_WORKING_DAYS,
+    Due,
+    describe,
+    escalation,
+    first_nudge,
+    quiet_after,
+    read_when,
+    reminders,
+    snooze_until,
+    split_when,
+    working_days_between,
+)
 
 AMS = "Europe/Amsterdam"
 NY = "America/New_York"
@@ -732,3 +744,267 @@ class TestDescribe:
         assert due is not None
         assert describe(due, AMS, "nl", WEDNESDAY) == "vr 4 dec, 15:00"
         assert read("4 dec 15:00") == due
+
+
+class TestFirstNudge:
+    def test_a_time_inside_working_hours_is_nudged_at_that_time(self) -> None:
+        assert first_nudge(clock(AMS, 2026, 12, 4, 15), WEDNESDAY, AMS, OFFICE) == at(AMS, 2026, 12, 4, 15)
+
+    def test_a_time_after_working_hours_is_nudged_the_next_working_morning(self) -> None:
+        assert first_nudge(clock(AMS, 2026, 12, 2, 20), WEDNESDAY, AMS, OFFICE) == at(AMS, 2026, 12, 3, 9)
+
+    def test_a_time_on_saturday_is_nudged_on_monday_morning(self) -> None:
+        assert first_nudge(clock(AMS, 2026, 12, 5, 10), WEDNESDAY, AMS, OFFICE) == at(AMS, 2026, 12, 7, 9)
+
+    def test_a_time_already_past_is_nudged_at_once(self) -> None:
+        assert first_nudge(clock(AMS, 2026, 12, 2, 9), WEDNESDAY, AMS, OFFICE) == WEDNESDAY
+
+    def test_a_date_is_nudged_at_the_start_of_that_working_day(self) -> None:
+        assert first_nudge(end_of_day(AMS, 2026, 12, 4), WEDNESDAY, AMS, OFFICE) == at(AMS, 2026, 12, 4, 9)
+
+    def test_a_day_off_is_nudged_at_the_next_working_moment_after_its_start(self) -> None:
+        assert first_nudge(by_midnight(AMS, 2026, 12, 5), WEDNESDAY, AMS, OFFICE) == at(AMS, 2026, 12, 7, 9)
+
+    def test_a_date_made_on_its_day_is_nudged_two_hours_before_the_end_of_that_working_day(self) -> None:
+        assert first_nudge(end_of_day(AMS, 2026, 12, 2), WEDNESDAY, AMS, OFFICE) == at(
+            AMS, 2026, 12, 2, 15, 30
+        )
+
+    def test_a_date_made_on_its_day_before_work_starts_is_nudged_two_hours_before_the_end(self) -> None:
+        made = at(AMS, 2026, 12, 2, 7)
+        assert first_nudge(end_of_day(AMS, 2026, 12, 2), made, AMS, OFFICE) == at(AMS, 2026, 12, 2, 15, 30)
+
+    def test_a_date_made_on_its_day_less_than_two_hours_before_the_end_is_nudged_at_once(self) -> None:
+        made = at(AMS, 2026, 12, 2, 16)
+        assert first_nudge(end_of_day(AMS, 2026, 12, 2), made, AMS, OFFICE) == made
+
+    def test_a_date_made_on_its_day_after_work_is_nudged_the_next_working_morning(self) -> None:
+        made = at(AMS, 2026, 12, 2, 19)
+        due = read("vandaag", now=made)
+        assert due == by_midnight(AMS, 2026, 12, 2)
+        assert first_nudge(due, made, AMS, OFFICE) == at(AMS, 2026, 12, 3, 9)
+
+    def test_a_day_off_made_that_day_is_nudged_the_next_working_morning(self) -> None:
+        assert first_nudge(by_midnight(AMS, 2026, 12, 5), SATURDAY, AMS, OFFICE) == at(AMS, 2026, 12, 7, 9)
+
+    def test_a_date_made_on_its_day_in_a_short_working_day_is_nudged_at_once(self) -> None:
+        mornings = WorkingHours(start=time(9, 0), end=time(10, 0))
+        made = at(AMS, 2026, 12, 2, 9, 10)
+        due = Due(at(AMS, 2026, 12, 2, 10), False)
+        assert first_nudge(due, made, AMS, mornings) == made
+
+    def test_a_date_on_the_monday_after_spring_forward_is_nudged_at_nine_summer_time(self) -> None:
+        due = read("monday", now=at(AMS, 2026, 3, 27, 12))
+        assert due is not None
+        assert first_nudge(due, at(AMS, 2026, 3, 27, 12), AMS, OFFICE) == utc(2026, 3, 30, 7, 0)
+
+    def test_a_date_on_the_monday_after_fall_back_in_new_york_is_nudged_at_nine_standard_time(self) -> None:
+        made = at(NY, 2026, 10, 30, 12)
+        due = read("monday", now=made, tz=NY)
+        assert due is not None
+        assert first_nudge(due, made, NY, OFFICE) == utc(2026, 11, 2, 14, 0)
+
+    def test_a_time_skipped_by_spring_forward_on_a_sunday_is_nudged_on_monday(self) -> None:
+        made = at(AMS, 2026, 3, 28, 12)
+        due = read("zondag 02:30", now=made)
+        assert due is not None
+        assert first_nudge(due, made, AMS, OFFICE) == utc(2026, 3, 30, 7, 0)
+
+    def test_a_date_made_on_its_day_in_kolkata(self) -> None:
+        made = at(KOLKATA, 2026, 12, 2, 10)
+        assert first_nudge(end_of_day(KOLKATA, 2026, 12, 2), made, KOLKATA, OFFICE) == utc(2026, 12, 2, 10, 0)
+
+
+class TestReminders:
+    def test_reminders_come_the_next_working_day_then_every_second_working_day(self) -> None:
+        assert reminders(at(AMS, 2026, 12, 4, 9), AMS, OFFICE) == [
+            at(AMS, 2026, 12, 7, 9),
+            at(AMS, 2026, 12, 9, 9),
+            at(AMS, 2026, 12, 11, 9),
+        ]
+
+    def test_reminders_skip_the_weekend(self) -> None:
+        assert reminders(at(AMS, 2026, 12, 2, 15, 30), AMS, OFFICE) == [
+            at(AMS, 2026, 12, 3, 9),
+            at(AMS, 2026, 12, 7, 9),
+            at(AMS, 2026, 12, 9, 9),
+        ]
+
+    def test_reminders_follow_the_owners_working_days(self) -> None:
+        tuesday_to_friday = WorkingHours(days=frozenset({1, 2, 3, 4}))
+        assert reminders(at(AMS, 2026, 12, 4, 9), AMS, tuesday_to_friday) == [
+            at(AMS, 2026, 12, 8, 9),
+            at(AMS, 2026, 12, 10, 9),
+            at(AMS, 2026, 12, 15, 9),
+        ]
+
+    def test_there_are_at_most_max_count_reminders(self) -> None:
+        first = at(AMS, 2026, 12, 4, 9)
+        assert reminders(first, AMS, OFFICE, max_count=1) == [at(AMS, 2026, 12, 7, 9)]
+        assert reminders(first, AMS, OFFICE, max_count=0) == []
+        assert len(reminders(first, AMS, OFFICE)) == 3
+
+    def test_reminders_over_the_year_end(self) -> None:
+        assert reminders(at(AMS, 2026, 12, 31, 9), AMS, OFFICE) == [
+            at(AMS, 2027, 1, 1, 9),
+            at(AMS, 2027, 1, 5, 9),
+            at(AMS, 2027, 1, 7, 9),
+        ]
+
+    def test_reminders_after_spring_forward_start_at_nine_summer_time(self) -> None:
+        assert reminders(at(AMS, 2026, 3, 27, 10), AMS, OFFICE) == [
+            utc(2026, 3, 30, 7, 0),
+            utc(2026, 4, 1, 7, 0),
+            utc(2026, 4, 3, 7, 0),
+        ]
+
+    def test_reminders_after_fall_back_in_new_york_start_at_nine_standard_time(self) -> None:
+        assert reminders(at(NY, 2026, 10, 30, 10), NY, OFFICE) == [
+            utc(2026, 11, 2, 14, 0),
+            utc(2026, 11, 4, 14, 0),
+            utc(2026, 11, 6, 14, 0),
+        ]
+
+    def test_reminders_in_kolkata(self) -> None:
+        assert reminders(at(KOLKATA, 2026, 12, 4, 10), KOLKATA, OFFICE)[0] == utc(2026, 12, 7, 3, 30)
+
+    def test_a_first_nudge_on_a_day_off_is_followed_the_next_working_day(self) -> None:
+        assert reminders(SATURDAY, AMS, OFFICE)[0] == at(AMS, 2026, 12, 7, 9)
+
+
+class TestEscalation:
+    def test_escalation_is_the_start_of_the_working_day_after_the_last_reminder(self) -> None:
+        sent = [at(AMS, 2026, 12, 7, 9), at(AMS, 2026, 12, 9, 9), at(AMS, 2026, 12, 11, 9)]
+        assert escalation(sent, AMS, OFFICE) == at(AMS, 2026, 12, 14, 9)
+
+    def test_escalation_follows_the_latest_reminder_in_any_order(self) -> None:
+        sent = [at(AMS, 2026, 12, 9, 9), at(AMS, 2026, 12, 3, 9)]
+        assert escalation(sent, AMS, OFFICE) == at(AMS, 2026, 12, 10, 9)
+
+    def test_escalation_over_the_year_end(self) -> None:
+        assert escalation([at(AMS, 2026, 12, 31, 9)], AMS, OFFICE) == at(AMS, 2027, 1, 1, 9)
+
+    def test_escalation_after_fall_back_in_new_york(self) -> None:
+        assert escalation([at(NY, 2026, 10, 30, 9)], NY, OFFICE) == utc(2026, 11, 2, 14, 0)
+
+    def test_escalation_needs_a_reminder(self) -> None:
+        with pytest.raises(ValueError, match="no reminders"):
+            escalation([], AMS, OFFICE)
+
+
+class TestQuiet:
+    def test_quiet_after_five_working_days_by_default(self) -> None:
+        assert QUIET_WORKING_DAYS == 5
+
+    def test_an_outreach_becomes_quiet_at_the_same_time_n_working_days_later(self) -> None:
+        monday = at(AMS, 2026, 11, 30, 10)
+        assert quiet_after(monday, QUIET_WORKING_DAYS, AMS, OFFICE) == at(AMS, 2026, 12, 7, 10)
+
+    def test_an_outreach_outside_working_hours_counts_from_the_next_working_moment(self) -> None:
+        assert quiet_after(FRIDAY_EVENING, 5, AMS, OFFICE) == at(AMS, 2026, 12, 14, 9)
+        assert quiet_after(SATURDAY, 5, AMS, OFFICE) == at(AMS, 2026, 12, 14, 9)
+
+    def test_nine_working_days(self) -> None:
+        assert quiet_after(WEDNESDAY, 9, AMS, OFFICE) == at(AMS, 2026, 12, 15, 10)
+
+    def test_zero_working_days_is_the_next_working_moment(self) -> None:
+        assert quiet_after(SATURDAY, 0, AMS, OFFICE) == at(AMS, 2026, 12, 7, 9)
+
+    def test_negative_working_days_are_rejected(self) -> None:
+        with pytest.raises(ValueError, match="negative"):
+            quiet_after(WEDNESDAY, -1, AMS, OFFICE)
+
+    def test_quiet_over_spring_forward_keeps_the_local_time(self) -> None:
+        sent = at(AMS, 2026, 3, 25, 10)  # CET
+        assert quiet_after(sent, 5, AMS, OFFICE) == utc(2026, 4, 1, 8, 0)  # 10:00 CEST
+
+    def test_quiet_over_fall_back_in_new_york_keeps_the_local_time(self) -> None:
+        sent = at(NY, 2026, 10, 28, 10)  # EDT
+        assert quiet_after(sent, 5, NY, OFFICE) == utc(2026, 11, 4, 15, 0)  # 10:00 EST
+
+    def test_quiet_over_the_year_end(self) -> None:
+        assert quiet_after(at(AMS, 2026, 12, 29, 11), 5, AMS, OFFICE) == at(AMS, 2027, 1, 5, 11)
+
+    def test_working_days_between_counts_whole_working_days(self) -> None:
+        monday = at(AMS, 2026, 11, 30, 10)
+        assert working_days_between(monday, at(AMS, 2026, 12, 7, 9, 59), AMS, OFFICE) == 4
+        assert working_days_between(monday, at(AMS, 2026, 12, 7, 10), AMS, OFFICE) == 5
+
+    def test_jan_has_not_replied_for_nine_working_days(self) -> None:
+        assert working_days_between(WEDNESDAY, at(AMS, 2026, 12, 15, 12), AMS, OFFICE) == 9
+
+    def test_a_weekend_is_no_working_days(self) -> None:
+        friday = at(AMS, 2026, 12, 4, 10)
+        assert working_days_between(friday, at(AMS, 2026, 12, 6, 20), AMS, OFFICE) == 0
+        assert working_days_between(friday, at(AMS, 2026, 12, 7, 10), AMS, OFFICE) == 1
+
+    def test_an_outreach_on_saturday_counts_from_monday_morning(self) -> None:
+        assert working_days_between(SATURDAY, at(AMS, 2026, 12, 7, 17), AMS, OFFICE) == 0
+        assert working_days_between(SATURDAY, at(AMS, 2026, 12, 8, 9), AMS, OFFICE) == 1
+
+    def test_no_working_days_before_or_at_the_outreach(self) -> None:
+        assert working_days_between(WEDNESDAY, WEDNESDAY, AMS, OFFICE) == 0
+        assert working_days_between(WEDNESDAY, at(AMS, 2026, 11, 1, 10), AMS, OFFICE) == 0
+
+    def test_working_days_between_in_kolkata(self) -> None:
+        sent = at(KOLKATA, 2026, 12, 2, 10)
+        assert working_days_between(sent, at(KOLKATA, 2026, 12, 9, 10), KOLKATA, OFFICE) == 5
+        assert working_days_between(sent, at(AMS, 2026, 12, 9, 10), KOLKATA, OFFICE) == 5
+
+
+class TestSnooze:
+    def test_later_today_is_three_hours_later(self) -> None:
+        assert snooze_until("later_today", WEDNESDAY, AMS, OFFICE) == at(AMS, 2026, 12, 2, 13)
+
+    def test_later_today_stays_half_an_hour_before_the_end_of_the_working_day(self) -> None:
+        assert snooze_until("later_today", at(AMS, 2026, 12, 2, 15), AMS, OFFICE) == at(AMS, 2026, 12, 2, 17)
+        assert snooze_until("later_today", at(AMS, 2026, 12, 2, 16, 30), AMS, OFFICE) == at(
+            AMS, 2026, 12, 2, 17
+        )
+
+    def test_later_today_with_less_than_an_hour_left_is_three_hours_into_the_next_working_day(self) -> None:
+        assert snooze_until("later_today", at(AMS, 2026, 12, 2, 16, 45), AMS, OFFICE) == at(
+            AMS, 2026, 12, 3, 12
+        )
+
+    def test_later_today_before_work_is_three_hours_into_todays_working_day(self) -> None:
+        assert snooze_until("later_today", at(AMS, 2026, 12, 2, 7), AMS, OFFICE) == at(AMS, 2026, 12, 2, 12)
+
+    def test_later_today_on_friday_evening_or_saturday_is_monday_noon(self) -> None:
+        assert snooze_until("later_today", FRIDAY_EVENING, AMS, OFFICE) == at(AMS, 2026, 12, 7, 12)
+        assert snooze_until("later_today", SATURDAY, AMS, OFFICE) == at(AMS, 2026, 12, 7, 12)
+
+    def test_later_today_in_a_short_working_day_stays_inside_it(self) -> None:
+        mornings = WorkingHours(start=time(9, 0), end=time(10, 0))
+        assert snooze_until("later_today", SATURDAY, AMS, mornings) == at(AMS, 2026, 12, 7, 9, 30)
+
+    def test_later_today_in_kolkata(self) -> None:
+        assert snooze_until("later_today", at(KOLKATA, 2026, 12, 2, 10), KOLKATA, OFFICE) == utc(
+            2026, 12, 2, 7, 30
+        )
+
+    def test_tomorrow_is_the_start_of_the_next_working_day(self) -> None:
+        assert snooze_until("tomorrow", WEDNESDAY, AMS, OFFICE) == at(AMS, 2026, 12, 3, 9)
+        assert snooze_until("tomorrow", FRIDAY_MORNING, AMS, OFFICE) == at(AMS, 2026, 12, 7, 9)
+        assert snooze_until("tomorrow", SATURDAY, AMS, OFFICE) == at(AMS, 2026, 12, 7, 9)
+
+    def test_tomorrow_said_before_work_is_still_tomorrow(self) -> None:
+        assert snooze_until("tomorrow", at(AMS, 2026, 12, 7, 7), AMS, OFFICE) == at(AMS, 2026, 12, 8, 9)
+
+    def test_tomorrow_after_fall_back_in_new_york(self) -> None:
+        assert snooze_until("tomorrow", at(NY, 2026, 10, 30, 10), NY, OFFICE) == utc(2026, 11, 2, 14, 0)
+
+    def test_next_week_is_the_start_of_the_first_working_day_of_next_week(self) -> None:
+        assert snooze_until("next_week", WEDNESDAY, AMS, OFFICE) == at(AMS, 2026, 12, 7, 9)
+        assert snooze_until("next_week", SUNDAY, AMS, OFFICE) == at(AMS, 2026, 12, 7, 9)
+        assert snooze_until("next_week", at(AMS, 2026, 12, 7, 10), AMS, OFFICE) == at(AMS, 2026, 12, 14, 9)
+
+    def test_next_week_over_the_year_end(self) -> None:
+        assert snooze_until("next_week", at(AMS, 2026, 12, 31, 10), AMS, OFFICE) == at(AMS, 2027, 1, 4, 9)
+
+    def test_next_week_after_spring_forward(self) -> None:
+        assert snooze_until("next_week", at(AMS, 2026, 3, 25, 10), AMS, OFFICE) == utc(2026, 3, 30, 7, 0)
+
+    def test_an_unknown_choice_is_a_programming_error(self) -> None:
+        with pytest.raises(ValueError, match="Unknown snooze choice"):
+            snooze_until("forever", WEDNESDAY, AMS, OFFICE)
