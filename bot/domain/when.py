@@ -764,6 +764,15 @@ def _start_and_clock(at: datetime, tz: str | None, wh: WorkingHours) -> tuple[da
     return start, local.date(), local.time()
 
 
+def _same_time_on(day: date, clock: time, tz: ZoneInfo, wh: WorkingHours) -> datetime:
+    """``clock`` on working day ``day``, inside its window: its start on the rare day that skips
+    both that time and the window's end (spring forward), so every working day keeps its own moment.
+    """
+    start, end = _working_day_from(day, tz, wh)[1]
+    moment = _local(day, clock, tz)
+    return moment if moment < end else start
+
+
 def quiet_after(outreach_at: datetime, working_days: int, tz: str | None, wh: WorkingHours) -> datetime:
     """When an outreach without an answer becomes quiet: ``working_days`` (usually
     ``QUIET_WORKING_DAYS``) working days after it.
@@ -780,7 +789,7 @@ def quiet_after(outreach_at: datetime, working_days: int, tz: str | None, wh: Wo
         return start
     for _ in range(working_days):
         day = _working_day_after(day, tz_info, wh)[0]
-    return next_working_moment(_local(day, clock, tz_info), tz, wh)
+    return _same_time_on(day, clock, tz_info, wh)
 
 
 def working_days_between(a: datetime, b: datetime, tz: str | None, wh: WorkingHours) -> int:
@@ -795,7 +804,7 @@ def working_days_between(a: datetime, b: datetime, tz: str | None, wh: WorkingHo
     count = 0
     while True:
         day = _working_day_after(day, tz_info, wh)[0]
-        if day > last_day or next_working_moment(_local(day, clock, tz_info), tz, wh) > b:
+        if day > last_day or _same_time_on(day, clock, tz_info, wh) > b:
             return count
         count += 1
 

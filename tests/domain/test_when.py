@@ -4,10 +4,13 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.domain.hours import WorkingHours
+from bot.domain.hours import WorkingHours, is_working_time
 from bot.domain.when import (
     QUIET_WORKING_DAYS,
+    SNOOZE_CHOICES,
     Due,
     describe,
     escalation,
@@ -922,6 +925,14 @@ class TestQuiet:
         sent = at(NY, 2026, 10, 28, 10)  # EDT
         assert quiet_after(sent, 5, NY, OFFICE) == utc(2026, 11, 4, 15, 0)  # 10:00 EST
 
+    def test_quiet_on_a_day_that_skips_the_time_and_the_end_of_work_is_that_days_start(self) -> None:
+        # A night shift 01:00–02:40 on Sunday 29 March 2026 in Amsterdam ends when clocks jump at 02:00.
+        night = WorkingHours(days=frozenset(), start=time(1, 0), end=time(2, 40))
+        sent = at(AMS, 2026, 3, 28, 2, 30)
+        assert quiet_after(sent, 1, AMS, night) == utc(2026, 3, 29, 0, 0)  # 01:00 CET, the window's start
+        assert quiet_after(sent, 2, AMS, night) == utc(2026, 3, 30, 0, 30)  # 02:30 CEST
+        assert working_days_between(sent, utc(2026, 3, 30, 0, 29), AMS, night) == 1
+
     def test_quiet_over_the_year_end(self) -> None:
         assert quiet_after(at(AMS, 2026, 12, 29, 11), 5, AMS, OFFICE) == at(AMS, 2027, 1, 5, 11)
 
@@ -1008,3 +1019,145 @@ class TestSnooze:
     def test_an_unknown_choice_is_a_programming_error(self) -> None:
         with pytest.raises(ValueError, match="Unknown snooze choice"):
             snooze_until("forever", WEDNESDAY, AMS, OFFICE)
+
+
+# --- properties -------------------------------------------------------------------------------
+
+PROPERTY = settings(max_examples=300, deadline=None)
+ZONES = st.sampled_from(
+    [
+        AMS,
+        NY,
+        KOLKATA,
+        "Australia/Lord_Howe",
+        "America/Santiago",
+        "Pacific/Chatham",
+        "Asia/Tokyo",
+        None,
+        "Not/AZone",
+    ]
+)
+# DST changes of 2026 in Amsterdam and New York, so the examples often fall on either side of one.
+CHANGES = [utc(2026, 3, 29, 1), utc(2026, 10, 25, 1), utc(2026, 3, 8, 7), utc(2026, 11, 1, 6)]
+NOWS = st.one_of(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)),
+    st.builds(
+        lambda change, minutes: change + timedelta(minutes=minutes),
+        st.sampled_from(CHANGES),
+        st.integers(-3 * 24 * 60, 3 * 24 * 60),
+    ),
+)
+# Reading must not raise even at the ends of the calendar.
+ANY_NOWS = st.one_of(
+    NOWS, st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31), timezones=st.just(UTC))
+)
+VOCABULARY = [
+    "today", "vandaag", "tomorrow", "morgen", "overmorgen", "day", "after", "the", "friday", "fri",
+    "vrijdag", "vr", "do", "zo", "ma", "next", "volgende", "komende", "this", "deze", "week", "weken",
+    "weeks", "end", "eind", "einde", "of", "van", "de", "month", "maand", "eow", "eom", "in", "over",
+    "within", "a", "een", "één", "two", "twee", "half", "uur", "hours", "minutes", "minuten", "min",
+    "kwartier", "anderhalf", "at", "om", "@", "by", "op", "on", "uiterlijk", "15:00", "15.00", "3pm", "pm",
+    "am", "p.m.", "15u", "15u30", "3u", "0:30", "12am", "noon", "24:00", "99:99", "afternoon", "vanmiddag",
+    "vanochtend", "tonight", "vanavond", "vrijdagmiddag", "morgenochtend", "'s", "middags", "eod", "cob",
+    "2026-12-04", "9999-12-31", "0001-01-01", "2026-02-30", "4", "4th", "31", "dec", "december", "feb",
+    "2027", "9999", "0", "1", "7", "999999", "99999999999", "a.s.", "Friday!", "(vrijdag)", "VANDAAG.",
+    "15",
+]  # fmt: skip
+PHRASES = [
+    "friday at 15:00", "morgen om 10u", "tomorrow 3pm", "vrijdag 15:00", "today", "vandaag", "next week",
+    "volgende week", "end of week", "einde van de maand", "in 3 days", "over 2 weken", "2026-12-04", "4 dec",
+    "15:00", "3.30pm", "vanmiddag", "this morning", "tonight", "in 2 hours", "over een half uur", "eod",
+    "overmorgen", "zondag 02:30", "sunday 2:30am", "noon", "12am", "vrijdagmiddag", "in 1 minute", "op do",
+]  # fmt: skip
+WORDS = st.lists(st.one_of(st.sampled_from(VOCABULARY), st.text(max_size=12)), max_size=12)
+TEXTS = st.one_of(
+    st.text(max_size=80),
+    WORDS.map(" ".join),
+    st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=4).map(" ".join),
+    st.sampled_from(PHRASES),
+)
+
+
+@st.composite
+def working_hours(draw: st.DrawFn) -> WorkingHours:
+    """Any valid working hours, night shifts and windows inside a DST gap included."""
+    days = draw(st.frozensets(st.integers(0, 6)))
+    start = draw(st.integers(0, 23 * 60 + 58))
+    end = draw(st.integers(start + 1, 23 * 60 + 59))
+    return WorkingHours(days, time(*divmod(start, 60)), time(*divmod(end, 60)))
+
+
+HOURS = st.one_of(st.just(OFFICE), working_hours())
+
+
+class TestProperties:
+    @PROPERTY
+    @given(text=TEXTS, now=ANY_NOWS, tz=ZONES, wh=HOURS)
+    def test_reading_any_text_never_raises_and_is_never_before_now(
+        self, text: str, now: datetime, tz: str | None, wh: WorkingHours
+    ) -> None:
+        due = read_when(text, now, tz, wh)
+        if due is not None:
+            assert due.at > now
+            assert due.at.utcoffset() == timedelta(0)
+
+    @PROPERTY
+    @given(words=WORDS, now=ANY_NOWS, tz=ZONES, wh=HOURS)
+    def test_splitting_any_words_never_raises_and_keeps_them_in_order(
+        self, words: list[str], now: datetime, tz: str | None, wh: WorkingHours
+    ) -> None:
+        rest, due = split_when(words, now, tz, wh)
+        assert rest == words[: len(rest)]
+        if due is None:
+            assert rest == words
+        else:
+            assert due.at > now
+            assert 0 < len(words) - len(rest) <= 8
+
+    @PROPERTY
+    @given(
+        due=st.one_of(
+            st.builds(Due, NOWS, st.booleans()),
+            st.builds(lambda text, now: read_when(text, now, AMS, OFFICE), TEXTS, NOWS).filter(bool),
+        ),
+        made=NOWS,
+        tz=ZONES,
+        wh=HOURS,
+    )
+    def test_a_first_nudge_is_inside_working_hours_and_never_before_the_promise(
+        self, due: Due, made: datetime, tz: str | None, wh: WorkingHours
+    ) -> None:
+        nudge = first_nudge(due, made, tz, wh)
+        assert is_working_time(nudge, tz, wh)
+        assert nudge >= made
+
+    @PROPERTY
+    @given(first=NOWS, tz=ZONES, wh=HOURS, count=st.integers(1, 5))
+    def test_reminders_and_escalation_are_inside_working_hours_and_in_order(
+        self, first: datetime, tz: str | None, wh: WorkingHours, count: int
+    ) -> None:
+        moments = reminders(first, tz, wh, max_count=count)
+        told = escalation(moments, tz, wh)
+        assert len(moments) == count
+        assert all(is_working_time(moment, tz, wh) for moment in [*moments, told])
+        assert first < moments[0] and moments == sorted(set(moments)) and moments[-1] < told
+
+    @PROPERTY
+    @given(sent=NOWS, days=st.integers(0, 12), tz=ZONES, wh=HOURS)
+    def test_quiet_is_inside_working_hours_and_counts_back_to_its_working_days(
+        self, sent: datetime, days: int, tz: str | None, wh: WorkingHours
+    ) -> None:
+        quiet = quiet_after(sent, days, tz, wh)
+        assert is_working_time(quiet, tz, wh)
+        assert quiet >= sent
+        assert working_days_between(sent, quiet, tz, wh) == days
+        assert working_days_between(sent, quiet - timedelta(seconds=1), tz, wh) == max(days - 1, 0)
+
+    @PROPERTY
+    @given(choice=st.sampled_from(SNOOZE_CHOICES), now=NOWS, tz=ZONES, wh=HOURS)
+    def test_a_snooze_ends_inside_working_hours_and_after_now(
+        self, choice: str, now: datetime, tz: str | None, wh: WorkingHours
+    ) -> None:
+        until = snooze_until(choice, now, tz, wh)
+        assert is_working_time(until, tz, wh)
+        assert until > now
