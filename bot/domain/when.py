@@ -706,9 +706,9 @@ def first_nudge(due: Due, made_at: datetime, tz: str | None, wh: WorkingHours) -
 
     With a time: at that time, or the next working moment after it. A date without a time: the
     start of that day's working window (on a day off, the next working moment after that day's
-    start time). A promise made on its due day: two hours before the end of that working day
-    (not before the window's start), at once if that has passed, or the next working moment when
-    "at once" is outside working hours. Never before the promise was made.
+    start time). A promise made on its due day, a working day: two hours before the end of that
+    day's working window (not before its start), at once if that has passed, or the next working
+    moment when "at once" is outside working hours. Never before the promise was made.
     """
     _require_aware(made_at)
     made = made_at.astimezone(UTC)
