@@ -140,6 +140,10 @@ def _state_for(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
             state["value"] = element.get("initial_value") if answer is ... else answer
         elif kind == "datetimepicker":
             state["selected_date_time"] = element.get("initial_date_time") if answer is ... else answer
+        elif kind == "datepicker":
+            state["selected_date"] = element.get("initial_date") if answer is ... else answer
+        elif kind == "timepicker":
+            state["selected_time"] = element.get("initial_time") if answer is ... else answer
         else:
             state["value"] = None if answer is ... else answer
         values[block["block_id"]] = {element["action_id"]: state}
@@ -225,6 +229,7 @@ class SlackSender:
         selected_option: dict[str, Any] | None = None,
         action_type: str = "button",
         is_ephemeral: bool = False,
+        extra: dict[str, Any] | None = None,
     ) -> Response:
         """A block_actions payload: a button (or overflow option) on a message or a Home view."""
         action: dict[str, Any] = {
@@ -237,6 +242,7 @@ class SlackSender:
             action["value"] = value
         if selected_option is not None:
             action["selected_option"] = selected_option
+        action.update(extra or {})  # what other elements carry, e.g. a users_select's selected_user
         payload: dict[str, Any] = {
             "type": "block_actions",
             "user": self._user(user),

@@ -345,6 +345,10 @@ class FollowUp(Base):
     what: Mapped[str] = mapped_column(Text)
     due_at: Mapped[datetime]
     has_time: Mapped[bool] = mapped_column(Boolean, default=False)  # else: by the end of that day
+    # The words that said when ("friday", "2026-12-04 10:30") and the owner's zone they were read in:
+    # read again when the owner's zone becomes known or changes, so "friday" stays their Friday.
+    due_words: Mapped[str | None] = mapped_column(String(200))
+    due_zone: Mapped[str | None] = mapped_column(String(64))
     # open -> done | not_needed (either can be undone back to open)
     status: Mapped[str] = mapped_column(String(16), default="open")
     source: Mapped[str] = mapped_column(String(16), default="command")

@@ -65,7 +65,7 @@ TYPED = st.one_of(
 
 
 @FUZZ
-@given(text=TYPED, command=st.sampled_from(["/feeling", "/rapport"]))
+@given(text=TYPED, command=st.sampled_from(["/feeling", "/rapport", "/followup"]))
 def test_any_command_text_gets_an_answer_never_an_error(rapport, db, text, command):
     seed(db)
     fine(rapport.slack.command(command, text, user=USER))
@@ -127,6 +127,11 @@ FORM_STATE = st.fixed_dictionaries(
         "kind": picked("kind_pick", ["call", "meeting", "x"]),
         "title": held("title_input", value=maybe(st.text())),
         "when": held("when_pick", selected_date_time=maybe(STAMPS)),
+        "what": held("what_input", value=maybe(st.text())),
+        "date": held(
+            "date_pick", selected_date=maybe(st.sampled_from(["2026-12-04", "2026-02-30", "x", ""]))
+        ),
+        "time": held("time_pick", selected_time=maybe(st.sampled_from(["10:30", "25:00", "x", ""]))),
     },
 )
 METADATA = st.one_of(
@@ -140,7 +145,7 @@ METADATA = st.one_of(
 
 @FUZZ
 @given(
-    callback=st.sampled_from(["feeling_modal", "touchpoint_modal"]),
+    callback=st.sampled_from(["feeling_modal", "touchpoint_modal", "followup_modal"]),
     state=maybe(st.fixed_dictionaries({"values": maybe(FORM_STATE)})),
     metadata=maybe(METADATA),
     drop_state=st.booleans(),
@@ -171,13 +176,15 @@ def test_any_form_submission_gets_an_answer_never_an_error(
 ACTION_IDS = st.sampled_from(
     ["prompt_face_4", "prompt_skip", "prompt_snooze", "prompt_undo", "prompt_details", "checkin_undo",
      "checkin_details", "home_log_feeling", "home_client_feeling", "home_log_touchpoint",
-     "home_prompt_answer", "client_select", "nothing_we_know"]
+     "home_prompt_answer", "client_select", "followup_done", "followup_not_needed", "followup_undo",
+     "followup_snooze", "followup_reassign", "followup_menu", "nothing_we_know"]
 )  # fmt: skip
 ACTION = st.fixed_dictionaries(
     {},
     optional={
         "action_id": maybe(ACTION_IDS),
-        "value": maybe(st.sampled_from(["1", "1:4", "999999999999999999999", "abc", "", "1:1h"])),
+        "value": maybe(st.sampled_from(["1", "1:4", "999999999999999999999", "abc", "", "1:1h", "1:done"])),
+        "selected_user": maybe(st.sampled_from(["U01PART001", "", "UNOBODY"])),
         "selected_option": maybe(option(st.sampled_from(["1:1h", "2:3h", "x"]))),
         "block_id": maybe(st.text(max_size=10)),
         "type": maybe(st.sampled_from(["button", "overflow"])),

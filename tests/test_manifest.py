@@ -29,7 +29,7 @@ def test_every_subscribed_event_has_a_listener(rapport):
 
 def test_commands_and_shortcut_in_manifest_are_handled(rapport):
     commands = {c["command"] for c in MANIFEST["features"]["slash_commands"]}
-    assert commands == {"/feeling", "/rapport"}
+    assert commands == {"/feeling", "/followup", "/rapport"}
     for command in commands:
         response = rapport.slack.command(command, "help" if command == "/rapport" else "", user="U01LEAD001")
         assert response.status == 200

@@ -8,8 +8,8 @@ from slack_bolt import App, BoltContext
 
 from bot.deps import Deps
 from bot.listeners.common import deps_of
+from bot.services import followups, workspaces
 from bot.services import staff as staff_service
-from bot.services import workspaces
 
 EVENTS = ("user_change", "app_uninstalled", "tokens_revoked")  # subscriptions (see manifest.yml)
 
@@ -26,7 +26,9 @@ def user_changed(event: dict[str, Any], context: BoltContext) -> None:
     user = event.get("user") or {}
     team_id = context.team_id or user.get("team_id") or ""
     with deps.db.session() as session:
-        staff_service.profile_changed(session, team_id, user, deps.now())
+        changed = staff_service.profile_changed(session, team_id, user, deps.now())
+        if changed is not None:  # a new zone: their promises are read again in it
+            followups.rezone(session, changed, deps.now())
 
 
 def uninstalled(context: BoltContext) -> None:

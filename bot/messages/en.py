@@ -173,6 +173,59 @@ MESSAGES: dict[str, str] = {
     "clients.more": "…and {count} more.",
     "clients.lead": "(lead {who})",
     # help
+    # follow-ups
+    "followup.recorded": "Noted: *{what}* for *{client}*, due {due}. I'll remind you then.",
+    "followup.problem.unknown_client": "I don't know a client called “{query}”. Pick one in the form I opened.",
+    "followup.problem.ambiguous": "“{query}” could be {names}. Pick the right one in the form I opened.",
+    "followup.problem.no_what": "What did you promise? Fill it in in the form, e.g. “call Jan back about the invoice”.",
+    "followup.problem.no_when": (
+        "When is it due? I couldn't read a day or time at the end of what you typed; pick one in the "
+        "form. Words I understand: today, tomorrow, friday, in 3 days, next week, end of month, "
+        "2026-12-04, at 15:00, 3pm, this afternoon, in 2 hours."
+    ),
+    "followup.no_trigger": (
+        "I couldn't open the follow-up form (Slack gives me 3 seconds). Nothing was saved; here is what "
+        "you typed, to try again: `/followup {text}`"
+    ),
+    "followup.nudge.due": "Due {due}: *{what}* for *{client}*.",
+    "followup.nudge.reminder": "Still open, due {due}: *{what}* for *{client}*.",
+    "followup.nudge.escalation": "Open past its due moment ({due}): *{what}* for *{client}*.",
+    "followup.nudge.why": "You promised this on {made}. I'll remind you the next working day while it is open.",
+    "followup.nudge.why_escalated": (
+        "{owner} promised this on {made} and it is still open after their reminders. You're told once, "
+        "as the client's partner or backup."
+    ),
+    "followup.nudge.fallback": "Follow-up: {what} for {client}",
+    "followup.done_button": "Done",
+    "followup.not_needed_button": "Not needed",
+    "followup.snooze_button": "Snooze…",
+    "followup.reassign_button": "Hand to…",
+    "followup.snooze.later_today": "Later today",
+    "followup.snooze.tomorrow": "Tomorrow",
+    "followup.snooze.next_week": "Next week",
+    "followup.done": "Done: *{what}* for *{client}*. Nice.",
+    "followup.not_needed": "Marked not needed: *{what}* for *{client}*.",
+    "followup.snoozed": "Snoozed: I'll ask about *{what}* for *{client}* again {when}.",
+    "followup.reassigned": "Handed to {who}: *{what}* for *{client}*. They'll be reminded from now on.",
+    "followup.already.done": "Already done: *{what}* for *{client}*.",
+    "followup.already.not_needed": "Already marked not needed: *{what}* for *{client}*.",
+    "followup.already.open": "Still open: *{what}* for *{client}*.",
+    "followup.list.none": "You have no open follow-ups. Make one with `/followup acme call Jan back friday`.",
+    "followup.list.header": "*Your open follow-ups: {count}* ({overdue} overdue)",
+    "followup.list.line": "*{client}*: {what}\nDue {due}",
+    "followup.list.overdue_line": ":warning: *{client}*: {what}\nWas due {due}",
+    "followup.list.more": "…and {count} more.",
+    "followup.form.title": "Follow-up",
+    "followup.form.submit": "Save",
+    "followup.form.what": "What did you promise?",
+    "followup.form.what_placeholder": "e.g. Call Jan back about the invoice",
+    "followup.form.date": "Due by",
+    "followup.form.time": "At (optional)",
+    "followup.form.time_hint": "Without a time it is due by the end of that working day.",
+    "followup.form.error.what": "Say in a few words what you promised.",
+    "followup.form.error.what_long": "That's {length:,} characters; please keep it under {limit:,}.",
+    "followup.form.error.date": "Pick the day it is due.",
+    "followup.form.error.past": "That moment has passed; pick one still to come.",
     "help.intro": (
         "*Rapport* asks how your clients felt after each touchpoint, so the whole team knows "
         "where a relationship stands."
@@ -180,6 +233,7 @@ MESSAGES: dict[str, str] = {
     "help.feeling": "`/feeling acme 4 good kickoff`: log how a client felt (1 😣 … 5 🤩). "
     "Just `/feeling` opens a form.",
     "help.touchpoint": "`/rapport touchpoint acme call with Jan`: log a touchpoint; I'll ask you how it went.",
+    "help.followup": "`/followup acme call Jan back friday`: a promise I'll remind you of; `/followup list` shows yours.",
     "help.client": "`/rapport client acme`: the client card, with recent check-ins and owners.",
     "help.clients": "`/rapport clients`: every client and its lead.",
     "help.help": "`/rapport help`: this list.",

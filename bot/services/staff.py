@@ -109,11 +109,15 @@ def apply_profile(session: Session, staff: Staff, user: dict, now: datetime) -> 
     return staff
 
 
-def profile_changed(session: Session, team_id: str, user: dict, now: datetime) -> None:
-    """Slack says a person's profile changed: copy it to their staff row, if they have one."""
+def profile_changed(session: Session, team_id: str, user: dict, now: datetime) -> StaffRef | None:
+    """Slack says a person's profile changed: copy it to their staff row, if they have one. The
+    person as they are now, if their time zone changed."""
     staff = queries.staff_by_user(session, team_id, user.get("id") or "")
-    if staff is not None:
-        apply_profile(session, staff, user, now)
+    if staff is None:
+        return None
+    zone_before = staff.tz
+    apply_profile(session, staff, user, now)
+    return StaffRef.of(staff) if staff.tz != zone_before else None
 
 
 def refresh_profile(session: Session, client: WebClient, staff: Staff, now: datetime) -> Staff:

@@ -4,9 +4,9 @@ Revision ID: 0006
 Revises: 0004
 Create Date: 2026-12-01 16:00:00
 
-A follow-up says whether a time was promised (`has_time`), where it came from, which nudge comes
-next (`stage`), how many reminders went out and when it was escalated; `followup_steps` keeps
-everything that happened to it.
+A follow-up says whether a time was promised (`has_time`) and the words that said when (read again
+in the owner's zone once it is known), where it came from, which nudge comes next (`stage`), how
+many reminders went out and when it was escalated; `followup_steps` keeps everything that happened.
 """
 
 import sqlalchemy as sa
@@ -25,6 +25,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("stage", sa.String(length=16), nullable=False, server_default="due"))
         batch_op.add_column(sa.Column("reminders_sent", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("due_words", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("due_zone", sa.String(length=64), nullable=True))
     with op.batch_alter_table("followups", schema=None) as batch_op:
         for column in ("has_time", "source", "stage", "reminders_sent"):
             batch_op.alter_column(column, server_default=None)
@@ -52,5 +54,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("followup_steps")
     with op.batch_alter_table("followups", schema=None) as batch_op:
-        for column in ("escalated_at", "reminders_sent", "stage", "source", "has_time"):
+        for column in ("due_zone", "due_words", "escalated_at", "reminders_sent", "stage", "source", "has_time"):
             batch_op.drop_column(column)
