@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.domain.problem import Problem
 from bot.listeners.common import acting, deps_of
-from bot.services import clients
+from bot.services import clients, followups
 from bot.views import clients as clients_view
 
 
@@ -23,11 +23,13 @@ def rapport_client(
 ) -> None:
     deps = deps_of(context)
     with acting(context) as (session, staff):
-        found = clients.look_up(session, staff.team_id, text, deps.now())
+        now = deps.now()
+        found = clients.look_up(session, staff.team_id, text, now)
         if isinstance(found, Problem):
             ack(**clients_view.not_found(found, staff.locale))
         else:
-            ack(**clients_view.card(found, staff.tz, staff.locale))
+            owed = followups.open_for_client(session, staff.team_id, found.client.id)
+            ack(**clients_view.card(found, staff.tz, staff.locale, owed=owed, now=now))
 
 
 def rapport_clients(

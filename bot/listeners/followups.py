@@ -18,6 +18,7 @@ from bot.listeners.common import (
     clicked_message,
     deps_of,
     open_form,
+    open_view,
     reply,
     run_logged,
     update_message,
@@ -43,6 +44,7 @@ def register(app: App) -> None:
     app.command("/followup")(followup_command)
     app.view(followup_view.CALLBACK)(followup_submitted)
     app.action(re.compile("^(" + "|".join(BUTTONS) + ")$"))(after_ack(followup_clicked))
+    app.action("home_log_followup")(after_ack(log_followup_clicked))
 
 
 def followup_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -150,8 +152,20 @@ def followup_clicked(
     if outcome is None:
         return
     channel, ts = clicked_message(body)
-    if listed is not None:  # my list, redrawn as it is now
-        redrawn = followup_view.listing(listed, staff.tz, staff.locale, deps.now())
-        reply(deps, body.get("response_url"), redrawn, replace_original=True)
+    if listed is not None:  # my list, redrawn as it is now: on the Home tab, or where it was asked for
+        if (body.get("container") or {}).get("type") == "view":
+            publish_home(deps, client, staff.team_id, staff.slack_user_id or "")
+        else:
+            redrawn = followup_view.listing(listed, staff.tz, staff.locale, deps.now())
+            reply(deps, body.get("response_url"), redrawn, replace_original=True)
         return
     update_message(client, channel, ts, followup_view.after_click(outcome.facts, outcome, deps.now()))
+
+
+def log_followup_clicked(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """The Home tab's "Add a follow-up": an empty form."""
+    deps = deps_of(context)
+    with acting(context) as (_, staff):
+        pass
+    form = followup_view.modal(followups.Draft(), deps.now(), staff.tz, locale=staff.locale)
+    open_view(client, body.get("trigger_id"), form)

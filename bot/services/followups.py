@@ -354,6 +354,17 @@ def open_of(session: Session, staff: StaffRef, limit: int = 50) -> list[FollowUp
     return [facts_of(row) for row in rows]
 
 
+def open_for_client(session: Session, team_id: str, client_id: int, limit: int = 5) -> list[FollowUpFacts]:
+    """A client's open follow-ups, whoever owes them, soonest due first."""
+    rows = session.scalars(
+        select(FollowUp)
+        .where(FollowUp.team_id == team_id, FollowUp.client_id == client_id, FollowUp.status == OPEN)
+        .order_by(FollowUp.due_at, FollowUp.id)
+        .limit(limit)
+    )
+    return [facts_of(row) for row in rows]
+
+
 def facts(session: Session, team_id: str, followup_id: int | None) -> FollowUpFacts | None:
     followup = access.in_team(session, FollowUp, followup_id, team_id)
     return facts_of(followup) if followup is not None else None

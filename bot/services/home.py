@@ -1,14 +1,15 @@
-"""What a staff member's App Home shows: their clients, how they felt lately, open prompts."""
+"""What a staff member's App Home shows: their clients, how they felt lately, open prompts, and the
+follow-ups they owe."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.domain.feelings import Trend, trend, weekly_averages
-from bot.services import owners
+from bot.services import followups, owners
 from bot.services.staff import StaffRef
 from storage import queries
 
@@ -39,6 +40,8 @@ class HomeData:
     tz: str | None
     locale: str | None
     team_has_clients: bool
+    followups: list[followups.FollowUpFacts] = field(default_factory=list)  # overdue, then this week
+    now: datetime | None = None
 
 
 def build(session: Session, team_id: str, staff: StaffRef, now: datetime, weeks: int = 8) -> HomeData:
@@ -55,4 +58,11 @@ def build(session: Session, team_id: str, staff: StaffRef, now: datetime, weeks:
         HomePrompt(p.id, p.client.name, p.touchpoint.title, p.touchpoint.happened_at)
         for p in queries.pending_prompts(session, team_id, staff.id)
     ]
-    return HomeData(rows, pending, staff.tz, staff.locale, queries.has_clients(session, team_id))
+    soon = now + FOLLOWUPS_AHEAD
+    mine_open = [f for f in followups.open_of(session, staff) if f.due_at <= soon]
+    return HomeData(
+        rows, pending, staff.tz, staff.locale, queries.has_clients(session, team_id), mine_open, now
+    )
+
+
+FOLLOWUPS_AHEAD = timedelta(days=7)  # the Home tab shows follow-ups overdue or due within a week

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock, Option, SectionBlock
@@ -12,7 +13,9 @@ from bot.domain.problem import Problem
 from bot.domain.text import truncate
 from bot.messages import t
 from bot.services.clients import Card, Listing
+from bot.services.followups import FollowUpFacts
 from bot.services.owners import Person
+from bot.views import followups as followup_view
 from bot.views.common import blocks_json, button, context, face_label, local_time, mrkdwn_escape, section
 
 NOTE_PREVIEW = 280
@@ -26,7 +29,14 @@ def _person(person: Person | None, locale: str | None) -> str:
     return mrkdwn_escape(person.name or person.email or "?")
 
 
-def card(c: Card, tz: str | None, locale: str | None) -> dict[str, Any]:
+def card(
+    c: Card,
+    tz: str | None,
+    locale: str | None,
+    *,
+    owed: list[FollowUpFacts] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
     lc = locale
     client = c.client
     fields = [
@@ -74,6 +84,19 @@ def card(c: Card, tz: str | None, locale: str | None) -> dict[str, Any]:
             blocks.append(section(line))
     else:
         blocks.append(context(t("card.no_checkins", lc)))
+    if owed and now is not None:
+        lines = [
+            t(
+                "card.followup_line",
+                lc,
+                what=mrkdwn_escape(f.what),
+                who=f"<@{f.owner_user_id}>" if f.owner_user_id else t("card.nobody", lc),
+                due=followup_view.due_text(f, tz, lc, now),
+                late=" :warning:" if f.overdue(now) else "",
+            )
+            for f in owed
+        ]
+        blocks.append(section(t("card.followups", lc) + "\n" + "\n".join(lines)))
     blocks.append(
         ActionsBlock(
             block_id="card_actions",

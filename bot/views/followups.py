@@ -136,6 +136,27 @@ def after_click(facts: FollowUpFacts, outcome: Outcome, now: datetime) -> dict[s
     return {"text": text, "blocks": blocks_json([section(text), undo])}
 
 
+def item(facts: FollowUpFacts, tz: str | None, locale: str | None, now: datetime) -> Block:
+    """One open follow-up in a list (`/followup list`, the Home tab), with a menu to settle it."""
+    line = t(
+        "followup.list.overdue_line" if facts.overdue(now) else "followup.list.line",
+        locale,
+        due=due_text(facts, tz, locale, now),
+        **_names(facts),
+    )
+    fid = str(facts.followup_id)
+    menu = OverflowMenuElement(
+        action_id="followup_menu",
+        options=[
+            Option(text=t("followup.done_button", locale), value=f"{fid}:done"),
+            Option(text=t("followup.snooze.tomorrow", locale), value=f"{fid}:snooze:tomorrow"),
+            Option(text=t("followup.snooze.next_week", locale), value=f"{fid}:snooze:next_week"),
+            Option(text=t("followup.not_needed_button", locale), value=f"{fid}:not_needed"),
+        ],
+    )
+    return section(line, menu)
+
+
 def listing(
     open_ones: list[FollowUpFacts], tz: str | None, locale: str | None, now: datetime
 ) -> dict[str, Any]:
@@ -148,23 +169,7 @@ def listing(
         section(t("followup.list.header", locale, count=len(open_ones), overdue=len(overdue)))
     ]
     for facts in (overdue + later)[:LIST_MAX]:
-        line = t(
-            "followup.list.overdue_line" if facts.overdue(now) else "followup.list.line",
-            locale,
-            due=due_text(facts, tz, locale, now),
-            **_names(facts),
-        )
-        fid = str(facts.followup_id)
-        menu = OverflowMenuElement(
-            action_id="followup_menu",
-            options=[
-                Option(text=t("followup.done_button", locale), value=f"{fid}:done"),
-                Option(text=t("followup.snooze.tomorrow", locale), value=f"{fid}:snooze:tomorrow"),
-                Option(text=t("followup.snooze.next_week", locale), value=f"{fid}:snooze:next_week"),
-                Option(text=t("followup.not_needed_button", locale), value=f"{fid}:not_needed"),
-            ],
-        )
-        blocks.append(section(line, menu))
+        blocks.append(item(facts, tz, locale, now))
     if len(open_ones) > LIST_MAX:
         blocks.append(context(t("followup.list.more", locale, count=len(open_ones) - LIST_MAX)))
     text = t("followup.list.header", locale, count=len(open_ones), overdue=len(overdue))

@@ -10,10 +10,12 @@ from slack_sdk.models.views import View
 from bot.domain.feelings import TREND_ARROWS, sparkline
 from bot.messages import t
 from bot.services.home import HomeData
+from bot.views import followups as followup_view
 from bot.views.common import button, context, face_label, local_time, mrkdwn_escape, section
 
 MAX_CLIENTS = 30  # 3 blocks' worth of room each stays well inside Slack's 100-block Home limit
 MAX_PROMPTS = 10
+MAX_FOLLOWUPS = 10
 
 
 def home(data: HomeData) -> dict[str, Any]:
@@ -25,6 +27,7 @@ def home(data: HomeData) -> dict[str, Any]:
             elements=[
                 button(t("home.log_feeling", lc), "home_log_feeling", style="primary"),
                 button(t("home.log_touchpoint", lc), "home_log_touchpoint"),
+                button(t("home.log_followup", lc), "home_log_followup"),
             ],
         ),
         DividerBlock(),
@@ -44,6 +47,15 @@ def home(data: HomeData) -> dict[str, Any]:
             blocks.append(context(t("home.more_prompts", lc, count=len(data.prompts) - MAX_PROMPTS)))
     else:
         blocks.append(context(t("home.no_prompts", lc)))
+    blocks += [DividerBlock(), HeaderBlock(text=t("home.followups", lc))]
+    if data.followups and data.now is not None:
+        overdue = [f for f in data.followups if f.overdue(data.now)]
+        for facts in (overdue + [f for f in data.followups if f not in overdue])[:MAX_FOLLOWUPS]:
+            blocks.append(followup_view.item(facts, data.tz, lc, data.now))
+        if len(data.followups) > MAX_FOLLOWUPS:
+            blocks.append(context(t("home.more_followups", lc, count=len(data.followups) - MAX_FOLLOWUPS)))
+    else:
+        blocks.append(context(t("home.no_followups", lc)))
     blocks += [DividerBlock(), HeaderBlock(text=t("home.clients", lc))]
     if data.clients:
         for c in data.clients[:MAX_CLIENTS]:

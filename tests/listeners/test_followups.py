@@ -198,3 +198,40 @@ def test_someone_with_nothing_to_do_with_the_client_cannot_settle_it(rapport, db
         message=message,
     )
     assert followup_row(db).status == "open"
+
+
+def test_home_shows_my_follow_ups_overdue_first_and_settles_one_there(rapport, db, clock):
+    add_client(db, "Acme", lead=USER)
+    add_client(db, "Globex", lead=USER)
+    rapport.slack.command("/followup", "acme send the deck friday", user=USER)
+    rapport.slack.command("/followup", "globex call back today", user=USER)
+    rapport.slack.command("/followup", "acme renewal review in 3 weeks", user=USER)  # not this week
+    clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    rapport.slack.event({"type": "app_home_opened", "user": USER, "channel": "D0LEAD", "tab": "home"})
+    view = rapport.fake.home_view(USER)
+    text = str(view["blocks"])
+    assert "Follow-ups I owe" in text and text.index("call back") < text.index("send the deck")
+    assert "renewal review" not in text
+    menu = next(b["accessory"] for b in view["blocks"] if "call back" in str(b) and b.get("accessory"))
+    done = next(o for o in menu["options"] if o["value"].endswith(":done"))
+    rapport.slack.click(
+        user=USER, action_id="followup_menu", action_type="overflow", selected_option=done, view=view
+    )
+    assert "call back" not in str(rapport.fake.home_view(USER)["blocks"])  # Home redrawn without it
+
+
+def test_home_offers_a_form_for_a_new_follow_up(rapport, db):
+    add_client(db, "Acme", lead=USER)
+    rapport.slack.click(user=USER, action_id="home_log_followup", view={"id": "VHOME", "blocks": []})
+    view = rapport.fake.calls_to("views.open")[-1].args["view"]
+    assert view["callback_id"] == "followup_modal"
+
+
+def test_the_client_card_shows_its_open_follow_ups_whoever_owes_them(rapport, db):
+    add_client(db, "Acme", lead=USER, partner=PARTNER)
+    rapport.slack.command("/followup", "acme send the deck friday", user=USER)
+    rapport.slack.command("/followup", "acme book the workshop tomorrow", user=PARTNER)
+    card = rapport.slack.command("/rapport", "client acme", user=USER).json()
+    text = str(card["blocks"])
+    assert "Open follow-ups" in text and "send the deck" in text and "book the workshop" in text
+    assert "<@U01PART001>" in text
