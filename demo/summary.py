@@ -63,8 +63,9 @@ def summary(demo: Demo, stats: dict[str, Any], network: Counter[str]) -> None:
     say(f"  Reminders:                 {reminded} (one per unanswered prompt, never more)")
     say(
         f"  Messages sent via outbox:  {sent} ({outbox.get('prompt', 0)} prompts, "
-        f"{outbox.get('prompt_reminder', 0)} reminders, {outbox.get('update', 0)} edits); "
-        f"{failed_outbox} failed"
+        f"{outbox.get('prompt_reminder', 0)} reminders, "
+        f"{outbox.get('prompt_moved', 0) + outbox.get('prompt_expired', 0)} edits, "
+        f"{outbox.get('checkin_bad', 0)} leads told of a bad check-in); {failed_outbox} failed"
     )
     say(f"  Send attempts recorded:    {attempts} ({attempts_ok} ok)")
     say(

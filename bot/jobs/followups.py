@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.deps import Deps
 from bot.jobs import outbox
 from bot.jobs.job import Job
-from bot.services import followups
+from bot.services import checkins, followups
 from bot.views import followups as followup_view
 from storage.models import OutboxMessage
 
@@ -41,7 +41,13 @@ def _draw(stage: str, for_owner: bool = True) -> Any:
     return draw
 
 
+def _bad_checkin(session: Session, message: OutboxMessage) -> dict[str, Any] | None:
+    found = checkins.bad_facts(session, message.team_id, message.ref_id)
+    return followup_view.bad_checkin(found) if found else None
+
+
 outbox.register(
+    outbox.Kind(checkins.BAD, _bad_checkin),
     outbox.Kind(followups.DUE, _draw("due")),
     outbox.Kind(followups.REMINDER, _draw("reminder")),
     outbox.Kind(followups.ESCALATION, _draw("escalation", for_owner=False)),

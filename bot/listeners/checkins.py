@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.domain.feelings import Expectation, is_bad
 from bot.domain.text import unescape_slack
 from bot.listeners.common import (
     acting,
@@ -23,9 +24,10 @@ from bot.listeners.common import (
     who,
 )
 from bot.listeners.home import publish_home
-from bot.services import checkins, clients, feeling_form
+from bot.services import checkins, clients, feeling_form, followups
 from bot.views import common as common_view
 from bot.views import feeling as feeling_view
+from bot.views import followups as followup_view
 from bot.views import prompt as prompt_view
 
 
@@ -36,6 +38,7 @@ def register(app: App) -> None:
     app.action("checkin_details")(after_ack(details_clicked))
     app.action("home_log_feeling")(after_ack(log_feeling_clicked))
     app.action("home_client_feeling")(after_ack(log_feeling_for_client_clicked))
+    app.action("checkin_recovery")(after_ack(recovery_clicked))
 
 
 def feeling_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -52,10 +55,11 @@ def feeling_command(ack: Ack, command: dict[str, Any], client: WebClient, contex
             )
     draft = result.draft
     if checkin_id is not None and draft.score is not None:
-        ack(
-            response_type="ephemeral",
-            **feeling_view.logged(draft.client_name or "", draft.score, checkin_id, draft.note, locale),
+        recovery = is_bad(draft.score, None)
+        confirmation = feeling_view.logged(
+            draft.client_name or "", draft.score, checkin_id, draft.note, locale, recovery=recovery
         )
+        ack(response_type="ephemeral", **confirmation)
         return
     ack()
     notice = common_view.notice(result.problem, locale)
@@ -103,7 +107,8 @@ def feeling_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context
         # The live DM for this prompt, wherever the form was opened from (the DM, or Home).
         channel, ts = saved.prompt_message[0] or ctx.channel, saved.prompt_message[1] or ctx.ts
         if saved.prompt and saved.checkin_id is not None and draft.score is not None and channel and ts:
-            answered = prompt_view.answered(saved.prompt, draft.score, saved.checkin_id)
+            bad = is_bad(draft.score, Expectation(draft.expectation) if draft.expectation else None)
+            answered = prompt_view.answered(saved.prompt, draft.score, saved.checkin_id, recovery=bad)
             after = AfterSubmit(update=(channel, ts, answered), home=not ctx.channel)
     elif ctx.response_url and draft.score is not None:
         text = feeling_view.saved(saved.client_name, draft.score, amended=saved.amended, locale=locale)
@@ -174,3 +179,25 @@ def log_feeling_for_client_clicked(
         draft = checkins.draft_for_client(session, staff.team_id, client_id)
     ctx = feeling_view.ModalContext(response_url=body.get("response_url"))
     open_view(client, body.get("trigger_id"), feeling_view.modal(draft, ctx, locale=locale))
+
+
+def recovery_clicked(
+    body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """ "Add a recovery step" after a bad check-in: the follow-up form for that client, linked to it."""
+    deps = deps_of(context)
+    checkin_id, _ = button_value(action)
+    with acting(context) as (session, staff):
+        draft = checkins.draft_for_checkin_client(session, staff, checkin_id)
+    if draft is None:
+        return
+    form = followup_view.modal(
+        followups.Draft(client_id=draft.client_id, client_name=draft.client_name),
+        deps.now(),
+        staff.tz,
+        notice=followup_view.recovery_notice(staff.locale),
+        response_url=body.get("response_url"),
+        checkin_id=checkin_id,
+        locale=staff.locale,
+    )
+    open_view(client, body.get("trigger_id"), form)

@@ -86,7 +86,7 @@ def followup_command(ack: Ack, command: dict[str, Any], client: WebClient, conte
 def followup_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     deps = deps_of(context)
     now = deps.now()
-    response_url = followup_view.origin_of(view)
+    response_url, checkin_id = followup_view.origin_of(view)
     with acting(context) as (session, staff):
         fields, errors = followup_view.read(
             common_view.submitted(view), staff.tz, working_hours(staff), now, staff.locale
@@ -106,7 +106,8 @@ def followup_submitted(ack: Ack, view: dict[str, Any], client: WebClient, contex
             due=fields["due"],
             due_words=fields["due_words"],
             now=now,
-            source="modal",
+            source="recovery" if checkin_id else "modal",
+            checkin_id=checkin_id,
         )
         message = followup_view.recorded(done, staff.tz, staff.locale, now)
     ack()

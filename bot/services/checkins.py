@@ -7,14 +7,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.domain.feelings import SCORE_MAX, SCORE_MIN, Expectation
+from bot.domain.feelings import SCORE_MAX, SCORE_MIN, Expectation, is_bad
 from bot.domain.matching import MatchKind
 from bot.domain.problem import Problem
 from bot.domain.text import NOTE_MAX, parse_feeling, split_client_and_rest
-from bot.services import access, clients
+from bot.services import access, clients, outbox, owners
 from bot.services.staff import StaffRef
 from storage import queries
-from storage.models import CheckIn, Client
+from storage.models import CheckIn, Client, Staff
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,62 @@ def log(
     )
     if checkin_id is None:
         raise ValueError("unknown client")
+    if is_bad(draft.score, Expectation(expectation) if expectation else None):
+        _tell_the_lead(session, team_id, draft.client_id, staff_id, checkin_id, now)
     return checkin_id
+
+
+BAD = "checkin_bad"  # outbox kind: the client's lead told of a bad check-in someone else logged
+
+
+def _tell_the_lead(
+    session: Session, team_id: str, client_id: int | None, staff_id: int, checkin_id: int, now: datetime
+) -> None:
+    """A bad check-in by someone other than the client's lead: the lead hears of it, in their hours."""
+    client = access.in_team(session, Client, client_id, team_id)
+    lead = owners.get(client, "lead") if client is not None else None
+    if lead is None or lead.id == staff_id or not lead.slack_user_id:
+        return
+    outbox.enqueue(
+        session,
+        team_id=team_id,
+        kind=BAD,
+        channel=lead.slack_user_id,
+        not_before=now,
+        recipient_staff_id=lead.id,
+        ref=("checkin", checkin_id),
+    )
+
+
+@dataclass(frozen=True)
+class BadCheckIn:
+    """A bad check-in as the client's lead is told of it."""
+
+    checkin_id: int
+    client_name: str
+    score: int
+    expectation: str | None
+    note: str | None
+    by_user_id: str | None
+    lead_locale: str | None
+
+
+def bad_facts(session: Session, team_id: str, checkin_id: int | None) -> BadCheckIn | None:
+    """The check-in to tell the lead about; None once it was undone."""
+    checkin = access.in_team(session, CheckIn, checkin_id, team_id)
+    if checkin is None:
+        return None
+    author = session.get(Staff, checkin.staff_id) if checkin.staff_id else None
+    lead = owners.get(checkin.client, "lead")
+    return BadCheckIn(
+        checkin.id,
+        checkin.client.name,
+        checkin.score,
+        checkin.expectation,
+        checkin.note,
+        author.slack_user_id if author else None,
+        lead.locale if lead else None,
+    )
 
 
 def undo(session: Session, team_id: str, staff: StaffRef, checkin_id: int | None) -> str | None:
@@ -183,3 +238,9 @@ def draft_for_client(session: Session, team_id: str, client_id: int | None) -> D
     """A new check-in for this client (an empty one when it is not this workspace's)."""
     found = access.in_team(session, Client, client_id, team_id)
     return Draft(client_id=found.id, client_name=found.name) if found else Draft()
+
+
+def draft_for_checkin_client(session: Session, staff: StaffRef, checkin_id: int | None) -> Draft | None:
+    """The client of one of this person's check-ins, to make a follow-up for it."""
+    checkin = access.of_person(session, CheckIn, checkin_id, staff.team_id, staff.id)
+    return Draft(client_id=checkin.client_id, client_name=checkin.client.name) if checkin else None

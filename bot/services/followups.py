@@ -23,7 +23,7 @@ from bot.domain.problem import Problem
 from bot.domain.text import split_client_and_rest
 from bot.services import access, clients, outbox, owners
 from bot.services.staff import StaffRef, working_hours
-from storage.models import Client, FollowUp, FollowUpStep, Staff
+from storage.models import CheckIn, Client, FollowUp, FollowUpStep, Staff
 
 WHAT_MAX = 500
 OPEN = "open"
@@ -131,6 +131,7 @@ def record(
     due_words: str | None = None,
     source: str = "command",
     made_by: StaffRef | None = None,
+    checkin_id: int | None = None,
 ) -> Recorded:
     """Store a promise owned by `owner`, its first nudge scheduled in their working hours.
 
@@ -145,7 +146,10 @@ def record(
         client_id=client.id,
         owner_id=owner.id,
         created_by_id=(made_by or owner).id,
-        kind="promise",
+        checkin_id=checkin_id
+        if access.of_person(session, CheckIn, checkin_id, owner.team_id, owner.id)
+        else None,
+        kind="recovery" if source == "recovery" else "promise",
         what=what[:WHAT_MAX],
         due_at=due.at,
         has_time=due.has_time,

@@ -9,9 +9,11 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     InputBlock,
+    MarkdownTextObject,
     Option,
     PlainTextInputElement,
     RadioButtonsElement,
+    SectionBlock,
 )
 
 from bot.domain.feelings import FACES, Expectation
@@ -182,9 +184,15 @@ def read(values: dict[str, Any], locale: str | None = None) -> tuple[Draft, dict
 
 
 def logged(
-    client_name: str, score: int, checkin_id: int, note: str | None, locale: str | None
+    client_name: str,
+    score: int,
+    checkin_id: int,
+    note: str | None,
+    locale: str | None,
+    *,
+    recovery: bool = False,
 ) -> dict[str, Any]:
-    """The ephemeral confirmation, with a cheap undo."""
+    """The ephemeral confirmation, with a cheap undo; after a bad one, a button for a recovery step."""
     # Drawn from kept parts, the values in place: this is the answer to every /feeling that logs.
     text = t("feeling.logged", locale, face=face_label(score), client=mrkdwn_escape(client_name))
     blocks = [drawn(section, text=truncate(text, SECTION_MAX))]
@@ -192,6 +200,8 @@ def logged(
         blocks.append(drawn(context, text=truncate(f"“{mrkdwn_escape(note)}”", SECTION_MAX)))
     words = (t("feeling.details_button", locale), t("common.undo", locale))
     blocks.append(drawn(_logged_actions, *words, checkin_id=str(checkin_id)))
+    if recovery:
+        blocks += recovery_ask(checkin_id, locale)
     return {"text": t("feeling.logged", locale, face=face_label(score), client=client_name), "blocks": blocks}
 
 
@@ -222,3 +232,17 @@ def undone(client_name: str | None, locale: str | None) -> str:
     if client_name is None:
         return t("feeling.undo_gone", locale)
     return t("feeling.undone", locale, client=mrkdwn_escape(client_name))
+
+
+def recovery_ask(checkin_id: int, locale: str | None) -> list[dict[str, Any]]:
+    """After a bad check-in: what will you do to win them back? One click opens the follow-up form."""
+    words = (t("feeling.recovery.ask", locale), t("feeling.recovery.button", locale))
+    return [drawn(_recovery_ask, *words, checkin_id=str(checkin_id))]
+
+
+def _recovery_ask(ask: str, label: str, checkin_id: str) -> Block:
+    return SectionBlock(
+        block_id="recovery",
+        text=MarkdownTextObject(text=ask),
+        accessory=button(label, "checkin_recovery", checkin_id, style="primary"),
+    )

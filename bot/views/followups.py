@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 from bot.domain import when
 from bot.domain.hours import WorkingHours, zone
 from bot.messages import t
+from bot.services.checkins import BadCheckIn
 from bot.services.followups import SNOOZES, WHAT_MAX, Draft, FollowUpFacts, Outcome, Recorded
 from bot.views.common import (
     answer,
@@ -34,6 +35,7 @@ from bot.views.common import (
     client_picker,
     context,
     drawn,
+    face_label,
     local_time,
     modal_json,
     mrkdwn_escape,
@@ -186,9 +188,11 @@ def modal(
     *,
     notice: str | None = None,
     response_url: str | None = None,
+    checkin_id: int | None = None,
     locale: str | None = None,
 ) -> dict[str, Any]:
-    """The follow-up form, pre-filled with what was typed; a date to pick, a time if one was promised."""
+    """The follow-up form, pre-filled with what was typed; a date to pick, a time if one was promised.
+    `checkin_id`: a recovery step after that check-in."""
     lc = locale
     blocks: list[dict[str, Any]] = []
     if notice:
@@ -214,7 +218,7 @@ def modal(
         t("followup.form.title", lc),
         t("followup.form.submit", lc),
         t("common.cancel", lc),
-        metadata(r=response_url),
+        metadata(r=response_url, c=checkin_id),
         blocks,
     )
 
@@ -286,12 +290,32 @@ def _due(
     return (due_by_day, None) if due_by_day is not None else (None, "past")
 
 
-def origin_of(view: Any) -> str | None:
-    """The response_url of the command the form came from, if it came from one."""
-    from bot.views.common import read_metadata
+def origin_of(view: Any) -> tuple[str | None, int | None]:
+    """Where the form came from: the command's response_url, and the check-in it recovers from."""
+    from bot.views.common import as_id, read_metadata
 
     meta = read_metadata(view.get("private_metadata") if isinstance(view, dict) else None)
-    return as_text(meta.get("r"))
+    return as_text(meta.get("r")), as_id(meta.get("c"))
+
+
+def recovery_notice(locale: str | None) -> str:
+    return t("followup.form.recovery", locale)
+
+
+def bad_checkin(facts: BadCheckIn) -> dict[str, Any]:
+    """To the client's lead: someone else logged a bad check-in, and was asked for a recovery step."""
+    lc = facts.lead_locale
+    note = f": “{mrkdwn_escape(facts.note)}”" if facts.note else ""
+    text = t(
+        "followup.bad_checkin",
+        lc,
+        who=f"<@{facts.by_user_id}>" if facts.by_user_id else "—",
+        face=face_label(facts.score),
+        client=mrkdwn_escape(facts.client_name),
+        below=t("followup.bad_checkin.below", lc) if facts.expectation == "below" else "",
+        note=note,
+    )
+    return {"text": text, "blocks": blocks_json([section(text), context(t("followup.bad_checkin.why", lc))])}
 
 
 def no_form(text: str, locale: str | None) -> str:

@@ -7,10 +7,11 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Option, OverflowMenuElement
 
-from bot.domain.feelings import FACES
+from bot.domain.feelings import FACES, is_bad
 from bot.messages import t
 from bot.services.prompts import Outcome, PromptFacts
 from bot.views.common import blocks_json, button, context, face_label, local_time, mrkdwn_escape, section
+from bot.views.feeling import recovery_ask
 
 
 def _names(f: PromptFacts) -> dict[str, str]:
@@ -50,7 +51,7 @@ def question(f: PromptFacts, *, reminder: bool = False) -> dict[str, Any]:
     return {"text": t(key, lc, client=f.client_name, title=f.title), "blocks": blocks_json(blocks)}
 
 
-def answered(f: PromptFacts, score: int, checkin_id: int) -> dict[str, Any]:
+def answered(f: PromptFacts, score: int, checkin_id: int, *, recovery: bool = False) -> dict[str, Any]:
     lc = f.locale
     text = t("prompt.answered", lc, face=face_label(score), **_names(f))
     actions = ActionsBlock(
@@ -60,7 +61,10 @@ def answered(f: PromptFacts, score: int, checkin_id: int) -> dict[str, Any]:
             button(t("common.undo", lc), "prompt_undo", str(f.prompt_id)),
         ],
     )
-    return {"text": text, "blocks": blocks_json([section(text), context(_about(f)), actions])}
+    blocks = blocks_json([section(text), context(_about(f)), actions])
+    if recovery:
+        blocks += recovery_ask(checkin_id, lc)
+    return {"text": text, "blocks": blocks}
 
 
 def skipped(f: PromptFacts) -> dict[str, Any]:
@@ -92,7 +96,7 @@ def after_click(f: PromptFacts, outcome: Outcome) -> dict[str, Any]:
     if not outcome.changed:
         return settled(f)
     if outcome.change == "answer" and outcome.score is not None and outcome.checkin_id is not None:
-        return answered(f, outcome.score, outcome.checkin_id)
+        return answered(f, outcome.score, outcome.checkin_id, recovery=is_bad(outcome.score, None))
     if outcome.change == "skip":
         return skipped(f)
     if outcome.change == "snooze" and outcome.until is not None:
