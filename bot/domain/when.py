@@ -698,6 +698,14 @@ def describe(due: Due, tz: str | None, locale: str, now: datetime | None = None)
     return f"{day_text}, {'einde van de dag' if dutch else 'end of day'}"
 
 
+def by_next_working_day(now: datetime, tz: str | None, wh: WorkingHours) -> Due:
+    """By the end of the working day after today, in the owner's zone: the due moment a promise
+    gets when it was given no date (the feeling form's "Follow-up needed" left without one)."""
+    ctx = _context(now, tz, wh)
+    _, (_, end) = _working_day_after(ctx.today, ctx.tz, wh)
+    return Due(end, False)
+
+
 # --- nudges -------------------------------------------------------------------------------------
 
 

@@ -23,8 +23,10 @@ from bot.listeners.common import (
     update_message,
     who,
 )
+from bot.listeners.followups import learn_zone
 from bot.listeners.home import publish_home
 from bot.services import checkins, clients, feeling_form, followups
+from bot.services.staff import needs_profile, working_hours
 from bot.views import common as common_view
 from bot.views import feeling as feeling_view
 from bot.views import followups as followup_view
@@ -85,7 +87,12 @@ def feeling_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context
     ctx = feeling_view.context_of(view.get("private_metadata"))
     with acting(context) as (session, staff):
         locale = staff.locale
-        draft, errors = feeling_view.read(common_view.submitted(view), locale)
+        values = common_view.submitted(view)
+        draft, errors = feeling_view.read(values, locale)
+        promise, promise_errors = feeling_view.read_promise(
+            values, staff.tz, working_hours(staff), deps.now(), locale
+        )
+        errors.update(promise_errors)
         if draft.client_id is None and ctx.prompt_id is None and ctx.checkin_id is None:
             errors.setdefault("client", feeling_view.no_client(locale))  # nothing says which client
         if draft.client_id is not None and not clients.exists(session, staff.team_id, draft.client_id):
@@ -101,20 +108,32 @@ def feeling_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context
             prompt_id=ctx.prompt_id,
             checkin_id=ctx.checkin_id,
             now=deps.now(),
+            followup=promise,
         )
+        noted = None
+        if saved.followup is not None:
+            noted = followup_view.recorded(saved.followup, staff.tz, locale, deps.now())
     after = AfterSubmit(home=True)
     if ctx.prompt_id is not None:
         # The live DM for this prompt, wherever the form was opened from (the DM, or Home).
         channel, ts = saved.prompt_message[0] or ctx.channel, saved.prompt_message[1] or ctx.ts
         if saved.prompt and saved.checkin_id is not None and draft.score is not None and channel and ts:
             bad = is_bad(draft.score, Expectation(draft.expectation) if draft.expectation else None)
-            answered = prompt_view.answered(saved.prompt, draft.score, saved.checkin_id, recovery=bad)
+            answered = prompt_view.answered(
+                saved.prompt, draft.score, saved.checkin_id, recovery=bad and noted is None
+            )
+            if noted is not None:
+                answered["blocks"].append(common_view.drawn(common_view.context, text=noted["text"]))
             after = AfterSubmit(update=(channel, ts, answered), home=not ctx.channel)
     elif ctx.response_url and draft.score is not None:
         text = feeling_view.saved(saved.client_name, draft.score, amended=saved.amended, locale=locale)
+        if noted is not None:
+            text = f"{text}\n{noted['text']}"
         after = AfterSubmit(reply=(ctx.response_url, {"text": text}, saved.amended))
     ack()
     deps.background.submit(run_logged, _confirm, after, client, context)
+    if saved.followup is not None and needs_profile(staff, deps.now()):
+        deps.background.submit(run_logged, learn_zone, deps, client, staff)
 
 
 def _confirm(after: AfterSubmit, client: WebClient, context: BoltContext) -> None:

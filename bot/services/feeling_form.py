@@ -6,12 +6,12 @@ expectations), and details added to a check-in logged in one click.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.services import access, checkins, prompts
+from bot.services import access, checkins, followups, prompts
 from bot.services.checkins import Draft
 from bot.services.prompts import PromptFacts
 from bot.services.staff import StaffRef
@@ -49,9 +49,42 @@ class Saved:
     amended: bool  # details added to an existing check-in
     prompt: PromptFacts | None = None  # the prompt answered, to redraw its DM
     prompt_message: tuple[str | None, str | None] = (None, None)  # where that DM is
+    followup: followups.Recorded | None = None  # the form's "Follow-up needed", recorded
 
 
 def save(
+    session: Session,
+    team_id: str,
+    staff: StaffRef,
+    draft: Draft,
+    *,
+    prompt_id: int | None,
+    checkin_id: int | None,
+    now: datetime,
+    followup: followups.Draft | None = None,
+) -> Saved:
+    """The check-in saved, and the follow-up the form asked for recorded with it."""
+    saved = _save_checkin(session, team_id, staff, draft, prompt_id=prompt_id, checkin_id=checkin_id, now=now)
+    if followup is None or followup.due is None or saved.checkin_id is None:
+        return saved
+    checkin = access.of_person(session, CheckIn, saved.checkin_id, team_id, staff.id)
+    if checkin is None:
+        return saved
+    recorded = followups.record(
+        session,
+        owner=staff,
+        client_id=checkin.client_id,
+        what=followup.what,
+        due=followup.due,
+        due_words=followup.due_words,
+        now=now,
+        source="checkin",
+        checkin_id=checkin.id,
+    )
+    return replace(saved, followup=recorded)
+
+
+def _save_checkin(
     session: Session,
     team_id: str,
     staff: StaffRef,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
+    DatePickerElement,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -16,10 +18,14 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.domain import when
 from bot.domain.feelings import FACES, Expectation
+from bot.domain.hours import WorkingHours, zone
 from bot.domain.text import NOTE_MAX, TAG_LEN_MAX, TAG_MAX, parse_tags, truncate
 from bot.messages import t
 from bot.services.checkins import Draft
+from bot.services.followups import WHAT_MAX
+from bot.services.followups import Draft as FollowUpDraft
 from bot.views.common import (
     SECTION_MAX,
     answer,
@@ -37,6 +43,7 @@ from bot.views.common import (
     read_metadata,
     section,
 )
+from bot.views.followups import due_from_picks
 
 CALLBACK = "feeling_modal"
 
@@ -75,6 +82,10 @@ def modal(
     blocks.append(drawn(_note_input, *note_words, hint, draft.note or None))
     tag_words = (t("modal.feeling.tags", lc), t("modal.feeling.tags_placeholder", lc))
     blocks.append(drawn(_tags_input, *tag_words, ", ".join(draft.tags) or None))
+    promise_words = (t("modal.feeling.followup", lc), t("modal.feeling.followup_placeholder", lc))
+    blocks.append(drawn(_followup_input, *promise_words))
+    due_words = (t("modal.feeling.followup_date", lc), t("modal.feeling.followup_date_hint", lc))
+    blocks.append(drawn(_followup_date_input, *due_words))
     meta = metadata(
         p=ctx.prompt_id, c=ctx.checkin_id, r=ctx.response_url, f=ctx.fixed_client, ch=ctx.channel, ts=ctx.ts
     )
@@ -136,6 +147,25 @@ def _tags_input(label: str, placeholder: str, initial: str | None) -> Block:
     )
 
 
+def _followup_input(label: str, placeholder: str) -> Block:
+    return InputBlock(
+        block_id="followup_what",
+        label=label,
+        optional=True,
+        element=PlainTextInputElement(action_id="followup_what_input", placeholder=placeholder),
+    )
+
+
+def _followup_date_input(label: str, hint: str) -> Block:
+    return InputBlock(
+        block_id="followup_date",
+        label=label,
+        optional=True,
+        hint=hint,
+        element=DatePickerElement(action_id="followup_date_pick"),
+    )
+
+
 def context_of(raw: str | None) -> ModalContext:
     meta = read_metadata(raw)
     return ModalContext(
@@ -181,6 +211,28 @@ def read(values: dict[str, Any], locale: str | None = None) -> tuple[Draft, dict
         tags=tuple(parse_tags(raw_tags)),
     )
     return draft, errors
+
+
+def read_promise(
+    values: dict[str, Any], tz: str | None, wh: WorkingHours, now: datetime, locale: str | None = None
+) -> tuple[FollowUpDraft | None, dict[str, str]]:
+    """The form's "Follow-up needed": none when left empty; a day alone is an error (what about?).
+    Without a day it is due by the end of the next working day."""
+    what = (as_text(answer(values, "followup_what", "followup_what_input").get("value")) or "").strip()
+    day = as_text(answer(values, "followup_date", "followup_date_pick").get("selected_date"))
+    if not what:
+        return None, ({"followup_what": t("modal.feeling.error.followup", locale)} if day else {})
+    if len(what) > WHAT_MAX:
+        too_long = t("followup.form.error.what_long", locale, length=len(what), limit=WHAT_MAX)
+        return None, {"followup_what": too_long}
+    if not day:
+        due = when.by_next_working_day(now, tz, wh)
+        # Kept as that day, so it is read again in the owner's zone once Slack says what it is.
+        return FollowUpDraft(what=what, due=due, due_words=due.at.astimezone(zone(tz)).date().isoformat()), {}
+    due, problem = due_from_picks(day, None, tz, wh, now)
+    if due is None:
+        return None, {"followup_date": t(f"followup.form.error.{problem or 'date'}", locale)}
+    return FollowUpDraft(what=what, due=due, due_words=day), {}
 
 
 def logged(

@@ -264,7 +264,7 @@ def read(
         errors["what"] = t("followup.form.error.what_long", locale, length=len(what), limit=WHAT_MAX)
     day = as_text(answer(values, "date", "date_pick").get("selected_date"))
     clock = as_text(answer(values, "time", "time_pick").get("selected_time"))
-    due, problem = _due(day, clock, tz, wh, now)
+    due, problem = due_from_picks(day, clock, tz, wh, now)
     if problem:
         errors["time" if problem == "past" and clock else "date"] = t(
             f"followup.form.error.{problem}", locale
@@ -273,7 +273,7 @@ def read(
     return {"client_id": client_id, "what": what, "due": due, "due_words": due_words}, errors
 
 
-def _due(
+def due_from_picks(
     day: str | None, clock: str | None, tz: str | None, wh: WorkingHours, now: datetime
 ) -> tuple[when.Due | None, str | None]:
     """The due moment a picked day (and time) make, or why there is none ("date", "past")."""
