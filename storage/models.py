@@ -133,6 +133,8 @@ class Client(Base):
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     backup_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    # Working days an outreach may go unanswered before the lead is told (else the segment's, else 5)
+    quiet_after_days: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -148,6 +150,18 @@ class Client(Base):
     lead: Mapped[Staff | None] = relationship(foreign_keys=[lead_id])
     partner: Mapped[Staff | None] = relationship(foreign_keys=[partner_id])
     backup: Mapped[Staff | None] = relationship(foreign_keys=[backup_id])
+
+
+class Segment(Base):
+    """What the clients of one segment share: how long an outreach may go unanswered."""
+
+    __tablename__ = "segments"
+    __table_args__ = (UniqueConstraint("team_id", "name_key"),)
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    name_key: Mapped[str] = mapped_column(String(50))  # the segment's name, case-folded
+    quiet_after_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class ClientAlias(Base):
@@ -254,6 +268,8 @@ class Touchpoint(Base):
     external_id: Mapped[str | None] = mapped_column(String(300))
     permalink: Mapped[str | None] = mapped_column(Text)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # inbound (they reached out), outbound (we did) or both (a conversation)
+    direction: Mapped[str] = mapped_column(String(8), default="both")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     client: Mapped[Client] = relationship()
@@ -378,6 +394,43 @@ class FollowUpStep(Base):
     step: Mapped[str] = mapped_column(String(16))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Wait(Base):
+    """An outreach to a client that awaits an answer: noticed when it goes quiet.
+
+    Opened by an outbound touchpoint or `/rapport waiting`, closed by anything inbound from that
+    client. Its nudges are scheduled as data like a follow-up's: `next_check_at` is when the lead is
+    told (stage "quiet"), then the partner or backup (stage "escalate").
+    """
+
+    __tablename__ = "waits"
+    __table_args__ = (
+        Index("ix_waits_status_check", "status", "next_check_at"),
+        Index("ix_waits_team_client", "team_id", "client_id", "status"),
+    )
+
+    id: Id = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))  # reached out
+    about: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(16))  # how they were reached: email, call, chat…
+    since: Mapped[datetime]  # the first outreach still unanswered
+    last_outreach_at: Mapped[datetime]
+    # open -> replied | not_needed | followed_up (each can be undone back to open)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    stage: Mapped[str] = mapped_column(String(16), default="quiet")  # quiet -> escalate -> none
+    next_check_at: Mapped[datetime | None]
+    nudged_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    client: Mapped[Client] = relationship()
+    contact: Mapped[Contact | None] = relationship()
 
 
 class OutboxMessage(Base):

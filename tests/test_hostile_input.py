@@ -53,11 +53,15 @@ def fine(response: Any) -> None:
 WORDS = st.sampled_from(
     ["acme", "Acme Labs", "café", "zuid", "4", "5/5", "0", "6", "-1", "4.5", "10/10", "🙂", ":smile:",
      "<@U0123|jan>", "<#C01|general>", "&amp;", "&lt;b&gt;", "payload", "help", "touchpoint", "call",
-     "x" * 300]
+     "waiting", "quiet", "segment", "default", "email", "to", "from", "with", "about", "jan@acme.com",
+     "Jan", "x" * 300]
 )  # fmt: skip
 TYPED = st.one_of(
     st.text(max_size=400),
     st.lists(WORDS, max_size=12).map(" ".join),
+    st.tuples(st.sampled_from(["waiting", "quiet", "touchpoint"]), st.lists(WORDS, max_size=8)).map(
+        lambda parts: " ".join([parts[0], *parts[1]])
+    ),
     st.integers(min_value=0).map(lambda n: f"acme {n}"),
     st.integers(min_value=1, max_value=6000).map(lambda n: "acme " + "9" * n),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=3000, max_size=6000),
@@ -132,13 +136,19 @@ FORM_STATE = st.fixed_dictionaries(
             "date_pick", selected_date=maybe(st.sampled_from(["2026-12-04", "2026-02-30", "x", ""]))
         ),
         "time": held("time_pick", selected_time=maybe(st.sampled_from(["10:30", "25:00", "x", ""]))),
+        "contact": held("contact_input", value=maybe(st.text())),
+        "direction": picked("direction_pick", ["inbound", "outbound", "both", "sideways"]),
+        "followup_what": held("followup_what_input", value=maybe(st.text())),
+        "followup_date": held(
+            "followup_date_pick", selected_date=maybe(st.sampled_from(["2026-12-04", "1999-01-01", "x", ""]))
+        ),
     },
 )
 METADATA = st.one_of(
     st.text(max_size=100),
     JSON.map(json.dumps),
     st.fixed_dictionaries(
-        {}, optional={k: maybe(st.integers().map(str)) for k in ("p", "c", "r", "f", "ch", "ts", "l")}
+        {}, optional={k: maybe(st.integers().map(str)) for k in ("p", "c", "r", "f", "ch", "ts", "l", "w")}
     ).map(json.dumps),
 )
 
@@ -177,15 +187,22 @@ ACTION_IDS = st.sampled_from(
     ["prompt_face_4", "prompt_skip", "prompt_snooze", "prompt_undo", "prompt_details", "checkin_undo",
      "checkin_details", "home_log_feeling", "home_client_feeling", "home_log_touchpoint",
      "home_prompt_answer", "client_select", "followup_done", "followup_not_needed", "followup_undo",
-     "followup_snooze", "followup_reassign", "followup_menu", "nothing_we_know"]
+     "followup_snooze", "followup_reassign", "followup_menu", "quiet_replied", "quiet_not_needed",
+     "quiet_undo", "quiet_snooze", "quiet_followup", "quiet_menu", "nothing_we_know"]
 )  # fmt: skip
 ACTION = st.fixed_dictionaries(
     {},
     optional={
         "action_id": maybe(ACTION_IDS),
-        "value": maybe(st.sampled_from(["1", "1:4", "999999999999999999999", "abc", "", "1:1h", "1:done"])),
+        "value": maybe(
+            st.sampled_from(
+                ["1", "1:4", "999999999999999999999", "abc", "", "1:1h", "1:done", "1:replied", "1:followup"]
+            )
+        ),
         "selected_user": maybe(st.sampled_from(["U01PART001", "", "UNOBODY"])),
-        "selected_option": maybe(option(st.sampled_from(["1:1h", "2:3h", "x"]))),
+        "selected_option": maybe(
+            option(st.sampled_from(["1:1h", "2:3h", "x", "1:snooze:next_week", "1:next_week"]))
+        ),
         "block_id": maybe(st.text(max_size=10)),
         "type": maybe(st.sampled_from(["button", "overflow"])),
     },

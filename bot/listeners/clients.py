@@ -9,7 +9,8 @@ from slack_sdk import WebClient
 
 from bot.domain.problem import Problem
 from bot.listeners.common import acting, deps_of
-from bot.services import clients, followups
+from bot.services import clients, followups, quiet
+from bot.services.staff import working_hours
 from bot.views import clients as clients_view
 
 
@@ -29,7 +30,11 @@ def rapport_client(
             ack(**clients_view.not_found(found, staff.locale))
         else:
             owed = followups.open_for_client(session, staff.team_id, found.client.id)
-            ack(**clients_view.card(found, staff.tz, staff.locale, owed=owed, now=now))
+            waiting = quiet.open_for_client(session, staff.team_id, found.client.id)
+            card = clients_view.card(
+                found, staff.tz, staff.locale, owed=owed, waiting=waiting, hours=working_hours(staff), now=now
+            )
+            ack(**card)
 
 
 def rapport_clients(

@@ -24,10 +24,11 @@ from bot.listeners.common import (
     update_message,
 )
 from bot.listeners.home import publish_home
-from bot.services import clients, followups
+from bot.services import clients, followups, quiet
 from bot.services.staff import StaffRef, needs_profile, refresh_profile, row, working_hours
 from bot.views import common as common_view
 from bot.views import followups as followup_view
+from bot.views import quiet as quiet_view
 
 # The change each control on a nudge asks for (see `followups.CHANGES`).
 BUTTONS = {
@@ -86,7 +87,7 @@ def followup_command(ack: Ack, command: dict[str, Any], client: WebClient, conte
 def followup_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     deps = deps_of(context)
     now = deps.now()
-    response_url, checkin_id = followup_view.origin_of(view)
+    response_url, checkin_id, wait_id = followup_view.origin_of(view)
     with acting(context) as (session, staff):
         fields, errors = followup_view.read(
             common_view.submitted(view), staff.tz, working_hours(staff), now, staff.locale
@@ -106,15 +107,20 @@ def followup_submitted(ack: Ack, view: dict[str, Any], client: WebClient, contex
             due=fields["due"],
             due_words=fields["due_words"],
             now=now,
-            source="recovery" if checkin_id else "modal",
+            source="recovery" if checkin_id else ("quiet" if wait_id else "modal"),
             checkin_id=checkin_id,
         )
-        message = followup_view.recorded(done, staff.tz, staff.locale, now)
+        chased = quiet.followed_up(session, staff, wait_id, now) if wait_id is not None else None
+        text = followup_view.recorded(done, staff.tz, staff.locale, now)["text"]
+        if chased is not None and chased.changed:
+            text = f"{text}\n{quiet_view.stopped_waiting(chased.facts, staff.locale)}"
     ack()
     if needs_profile(staff, now):
         deps.background.submit(run_logged, learn_zone, deps, client, staff)
     if response_url:
-        deps.background.submit(run_logged, reply, deps, response_url, {"text": message["text"]})
+        # From a quiet-contact nudge: the nudge itself now says what was done about it.
+        answer = partial(reply, replace_original=wait_id is not None)
+        deps.background.submit(run_logged, answer, deps, response_url, {"text": text})
     else:
         deps.background.submit(
             run_logged, publish_home, deps, client, staff.team_id, staff.slack_user_id or ""

@@ -46,6 +46,8 @@ def rapport_touchpoint(
                 title=draft.title,
                 happened_at=now,
                 now=now,
+                direction=draft.direction,
+                contact=draft.contact,
             )
     if done is not None:
         ack(response_type="ephemeral", text=touchpoint_view.logged(done, tz, locale))
@@ -83,6 +85,8 @@ def touchpoint_submitted(ack: Ack, view: dict[str, Any], client: WebClient, cont
             happened_at=fields["happened_at"],
             now=now,
             permalink=permalink,
+            direction=fields["direction"],
+            contact=fields["contact"],
         )
         text = touchpoint_view.logged(done, staff.tz, locale)
     ack()

@@ -1,5 +1,5 @@
 """What a staff member's App Home shows: their clients, how they felt lately, open prompts, and the
-follow-ups they owe."""
+follow-ups they owe, and the contacts they are waiting on."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.domain.feelings import Trend, trend, weekly_averages
-from bot.services import followups, owners
-from bot.services.staff import StaffRef
+from bot.domain.hours import WorkingHours
+from bot.services import followups, owners, quiet
+from bot.services.staff import StaffRef, working_hours
 from storage import queries
 
 
@@ -42,6 +43,8 @@ class HomeData:
     team_has_clients: bool
     followups: list[followups.FollowUpFacts] = field(default_factory=list)  # overdue, then this week
     now: datetime | None = None
+    waiting: list[quiet.WaitFacts] = field(default_factory=list)  # outreaches awaiting an answer
+    hours: WorkingHours = field(default_factory=WorkingHours)
 
 
 def build(session: Session, team_id: str, staff: StaffRef, now: datetime, weeks: int = 8) -> HomeData:
@@ -61,7 +64,15 @@ def build(session: Session, team_id: str, staff: StaffRef, now: datetime, weeks:
     soon = now + FOLLOWUPS_AHEAD
     mine_open = [f for f in followups.open_of(session, staff) if f.due_at <= soon]
     return HomeData(
-        rows, pending, staff.tz, staff.locale, queries.has_clients(session, team_id), mine_open, now
+        rows,
+        pending,
+        staff.tz,
+        staff.locale,
+        queries.has_clients(session, team_id),
+        mine_open,
+        now,
+        quiet.waiting_on(session, staff),
+        working_hours(staff),
     )
 
 

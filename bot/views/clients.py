@@ -8,14 +8,18 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock, Option, SectionBlock
 from slack_sdk.models.blocks.basic_components import MarkdownTextObject
 
+from bot.domain import when
 from bot.domain.feelings import TREND_ARROWS, sparkline
+from bot.domain.hours import WorkingHours
 from bot.domain.problem import Problem
 from bot.domain.text import truncate
 from bot.messages import t
 from bot.services.clients import Card, Listing
 from bot.services.followups import FollowUpFacts
 from bot.services.owners import Person
+from bot.services.quiet import WaitFacts
 from bot.views import followups as followup_view
+from bot.views import quiet as quiet_view
 from bot.views.common import blocks_json, button, context, face_label, local_time, mrkdwn_escape, section
 
 NOTE_PREVIEW = 280
@@ -35,6 +39,8 @@ def card(
     locale: str | None,
     *,
     owed: list[FollowUpFacts] | None = None,
+    waiting: list[WaitFacts] | None = None,
+    hours: WorkingHours | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     lc = locale
@@ -97,6 +103,22 @@ def card(
             for f in owed
         ]
         blocks.append(section(t("card.followups", lc) + "\n" + "\n".join(lines)))
+    if waiting and now is not None:
+        wh = hours or WorkingHours()
+        lines = [
+            t(
+                "card.waiting_line",
+                lc,
+                who=mrkdwn_escape(w.contact_name or t("card.anyone", lc)),
+                about=t("quiet.list.about", lc, about=mrkdwn_escape(w.about)) if w.about else "",
+                silence=quiet_view.silence(w, now, tz, wh, lc),
+                late=" :hourglass_flowing_sand:"
+                if when.working_days_between(w.since, now, tz, wh) >= w.quiet_days
+                else "",
+            )
+            for w in waiting
+        ]
+        blocks.append(section(t("card.waiting", lc) + "\n" + "\n".join(lines)))
     blocks.append(
         ActionsBlock(
             block_id="card_actions",

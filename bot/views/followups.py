@@ -189,10 +189,11 @@ def modal(
     notice: str | None = None,
     response_url: str | None = None,
     checkin_id: int | None = None,
+    wait_id: int | None = None,
     locale: str | None = None,
 ) -> dict[str, Any]:
     """The follow-up form, pre-filled with what was typed; a date to pick, a time if one was promised.
-    `checkin_id`: a recovery step after that check-in."""
+    `checkin_id`: a recovery step after that check-in; `wait_id`: chasing that unanswered outreach."""
     lc = locale
     blocks: list[dict[str, Any]] = []
     if notice:
@@ -218,7 +219,7 @@ def modal(
         t("followup.form.title", lc),
         t("followup.form.submit", lc),
         t("common.cancel", lc),
-        metadata(r=response_url, c=checkin_id),
+        metadata(r=response_url, c=checkin_id, w=wait_id),
         blocks,
     )
 
@@ -290,12 +291,13 @@ def due_from_picks(
     return (due_by_day, None) if due_by_day is not None else (None, "past")
 
 
-def origin_of(view: Any) -> tuple[str | None, int | None]:
-    """Where the form came from: the command's response_url, and the check-in it recovers from."""
+def origin_of(view: Any) -> tuple[str | None, int | None, int | None]:
+    """Where the form came from: the command's response_url, the check-in it recovers from, and the
+    unanswered outreach it chases."""
     from bot.views.common import as_id, read_metadata
 
     meta = read_metadata(view.get("private_metadata") if isinstance(view, dict) else None)
-    return as_text(meta.get("r")), as_id(meta.get("c"))
+    return as_text(meta.get("r")), as_id(meta.get("c")), as_id(meta.get("w"))
 
 
 def recovery_notice(locale: str | None) -> str:

@@ -11,11 +11,13 @@ from bot.domain.feelings import TREND_ARROWS, sparkline
 from bot.messages import t
 from bot.services.home import HomeData
 from bot.views import followups as followup_view
+from bot.views import quiet as quiet_view
 from bot.views.common import button, context, face_label, local_time, mrkdwn_escape, section
 
 MAX_CLIENTS = 30  # 3 blocks' worth of room each stays well inside Slack's 100-block Home limit
 MAX_PROMPTS = 10
 MAX_FOLLOWUPS = 10
+MAX_WAITING = 8
 
 
 def home(data: HomeData) -> dict[str, Any]:
@@ -56,6 +58,14 @@ def home(data: HomeData) -> dict[str, Any]:
             blocks.append(context(t("home.more_followups", lc, count=len(data.followups) - MAX_FOLLOWUPS)))
     else:
         blocks.append(context(t("home.no_followups", lc)))
+    blocks += [DividerBlock(), HeaderBlock(text=t("home.waiting", lc))]
+    if data.waiting and data.now is not None:
+        for wait in data.waiting[:MAX_WAITING]:
+            blocks.append(quiet_view.item(wait, data.now, data.tz, data.hours, lc))
+        if len(data.waiting) > MAX_WAITING:
+            blocks.append(context(t("home.more_waiting", lc, count=len(data.waiting) - MAX_WAITING)))
+    else:
+        blocks.append(context(t("home.no_waiting", lc)))
     blocks += [DividerBlock(), HeaderBlock(text=t("home.clients", lc))]
     if data.clients:
         for c in data.clients[:MAX_CLIENTS]:

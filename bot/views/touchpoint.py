@@ -11,9 +11,11 @@ from slack_sdk.models.blocks import (
     InputBlock,
     Option,
     PlainTextInputElement,
+    RadioButtonsElement,
     StaticSelectElement,
 )
 
+from bot.domain.outreach import DIRECTIONS, OUTBOUND
 from bot.messages import t
 from bot.services.touchpoints import KINDS, TITLE_MAX, Recorded, TouchpointDraft
 from bot.views.common import (
@@ -32,6 +34,7 @@ from bot.views.common import (
 )
 
 CALLBACK = "touchpoint_modal"
+CONTACT_MAX = 200
 
 
 def modal(
@@ -45,6 +48,7 @@ def modal(
 ) -> dict[str, Any]:
     lc = locale
     kinds = [Option(text=t(f"kind.{k}", lc), value=k) for k in KINDS]
+    directions = [Option(text=t(f"direction.{d}", lc), value=d) for d in DIRECTIONS]
     blocks: list[Block] = []
     if notice:
         blocks.append(section(f":warning: {notice}"))
@@ -72,6 +76,27 @@ def modal(
             label=t("modal.touchpoint.when", lc),
             element=DateTimePickerElement(action_id="when_pick", initial_date_time=int(now.timestamp())),
             hint=t("modal.touchpoint.when_hint", lc),
+        ),
+        InputBlock(
+            block_id="contact",
+            label=t("modal.touchpoint.contact", lc),
+            optional=True,
+            element=PlainTextInputElement(
+                action_id="contact_input",
+                initial_value=draft.contact or None,
+                placeholder=t("modal.touchpoint.contact_placeholder", lc),
+            ),
+        ),
+        InputBlock(
+            block_id="direction",
+            label=t("modal.touchpoint.direction", lc),
+            optional=True,
+            hint=t("modal.touchpoint.direction_hint", lc),
+            element=RadioButtonsElement(
+                action_id="direction_pick",
+                options=directions,
+                initial_option=next((o for o in directions if o.value == draft.direction), None),
+            ),
         ),
     ]
     parts = blocks_json(blocks)
@@ -107,11 +132,17 @@ def read(
             errors["when"] = t("modal.touchpoint.error.when", locale)
         else:
             when = picked
+    contact = (as_text(answer(values, "contact", "contact_input").get("value")) or "").strip()
+    if len(contact) > CONTACT_MAX:
+        errors["contact"] = t("modal.touchpoint.error.contact", locale, limit=CONTACT_MAX)
+    direction = as_text(chosen(values, "direction", "direction_pick").get("value"))
     return {
         "client_id": client_id,
         "kind": kind if kind in KINDS else "other",
         "title": title,
         "happened_at": when,
+        "contact": contact or None,
+        "direction": direction if direction in DIRECTIONS else None,
     }, errors
 
 
@@ -134,17 +165,35 @@ def _moment(stamp: Any) -> datetime | None:
 
 
 def logged(done: Recorded, tz: str | None, locale: str | None) -> str:
-    """The line confirming a touchpoint, saying when Rapport will ask how it went."""
+    """The line confirming a touchpoint: when Rapport will ask how it went; for an outreach, that it
+    waits for the answer; for an answer, that it stopped waiting."""
+    who = (
+        t("touchpoint.contact", locale, contact=mrkdwn_escape(done.contact_name)) if done.contact_name else ""
+    )
+    if done.direction == OUTBOUND:
+        return t(
+            "touchpoint.logged_outreach",
+            locale,
+            kind=t(f"kind.{done.kind}", locale).lower(),
+            title=mrkdwn_escape(done.title),
+            client=mrkdwn_escape(done.client_name),
+            who=who,
+            days=done.quiet_days or 0,
+        )
+    answered = t("touchpoint.answered", locale) if done.waiting == "answered" else ""
     when = (
         t("touchpoint.logged_when_later", locale, when=local_time(done.asks_at, tz)) if done.asks_at else ""
     )
-    return t(
-        "touchpoint.logged",
-        locale,
-        kind=t(f"kind.{done.kind}", locale).lower(),
-        title=mrkdwn_escape(done.title),
-        client=mrkdwn_escape(done.client_name),
-        when=when,
+    return (
+        t(
+            "touchpoint.logged",
+            locale,
+            kind=t(f"kind.{done.kind}", locale).lower(),
+            title=mrkdwn_escape(done.title),
+            client=mrkdwn_escape(done.client_name),
+            when=when,
+        )
+        + answered
     )
 
 
