@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.domain import outreach
 from bot.domain.text import truncate
 from bot.listeners.common import acting, after_ack, deps_of, open_form, open_view, reply, run_logged, who
 from bot.listeners.home import publish_home
@@ -116,8 +117,12 @@ def message_shortcut(body: dict[str, Any], client: WebClient, context: BoltConte
         locale = staff.locale
     channel = (body.get("channel") or {}).get("id")
     permalink = f"slack://channel?id={channel}&message={message.get('ts')}" if channel else None
+    # A message from someone in another workspace (a shared channel) is the client speaking.
+    ours = (body.get("team") or {}).get("id")
+    theirs = message.get("user_team") or message.get("team")
+    direction = outreach.INBOUND if theirs and ours and theirs != ours else outreach.BOTH
     view = touchpoint_view.modal(
-        TouchpointDraft(kind="chat", title=title),
+        TouchpointDraft(kind="chat", title=title, direction=direction),
         deps.now(),
         permalink=permalink,
         response_url=body.get("response_url"),

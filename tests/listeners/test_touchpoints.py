@@ -58,3 +58,17 @@ def test_message_shortcut_opens_a_touchpoint_modal_prefilled(rapport, db):
     view = rapport.fake.calls_to("views.open")[0].args["view"]
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     assert blocks["title"]["element"]["initial_value"] == "Can we move the launch?"
+
+
+def test_a_message_from_the_clients_workspace_is_logged_as_theirs_and_ours_as_a_conversation(rapport, db):
+    add_client(db, "Acme")
+    for team, expected in (("T0ACME", "inbound"), ("T0001", "both")):
+        rapport.slack.shortcut(
+            "log_touchpoint",
+            user=USER,
+            channel="C0ACME",
+            message={"ts": "1700000000.000100", "text": "Can we move the launch?", "user_team": team},
+        )
+        view = rapport.fake.calls_to("views.open")[-1].args["view"]
+        blocks = {b.get("block_id"): b for b in view["blocks"]}
+        assert blocks["direction"]["element"]["initial_option"]["value"] == expected
