@@ -42,6 +42,8 @@ from demo.agency import (
 )
 from demo.data import slack_escape
 from demo.printer import Printer
+from demo.promises import SHOWCASES as PROMISE_SHOWCASES
+from demo.promises import Promises
 from fakeslack import FakeSlack, render_message, render_view
 from fakeslack.payloads import SlackSender, WSGITransport
 from storage.db import Database
@@ -119,6 +121,7 @@ SHOWCASE_ORDER = (
     "details_done",
     "warning_modal",
     "warning_done",
+    *PROMISE_SHOWCASES,
 )
 
 
@@ -147,6 +150,7 @@ class Demo:
         self.bot_token = bot_token
         self.signing_secret = signing_secret
         self.night_lines: list[str] = []
+        self.promises = Promises(self, at_local)
 
     # ----- setup
 
@@ -326,6 +330,7 @@ class Demo:
         )
         typist = next(p for p in STAFF if p not in (writer,))
         self.at(at_local(wednesday, 10 * 60 + 30, typist.tz), self.bad_score, typist, self.client_for(typist))
+        self.promises.plan(monday)
 
     # ----- what staff do
 
@@ -337,7 +342,10 @@ class Demo:
         return response.json() if response.body else None
 
     def log_touchpoint(self, person: Person, client: DemoClient, phrase: str | None, plan: str) -> None:
-        contact = self.rng.choice(client.contacts)
+        # The contact who stays silent in this run's quiet-contact scene is met by nobody meanwhile.
+        contact = self.rng.choice(
+            [c for c in client.contacts if c != self.promises.silent] or client.contacts
+        )
         what = (phrase or self.rng.choice(PHRASES)).format(contact=contact)
         text = f"touchpoint {client.typed(self.rng)} {what}"
         body = self.command(person, "/rapport", text)
@@ -465,6 +473,8 @@ class Demo:
                         self.week.show("expired", title, self.render(message))
 
     def new_message(self, person: Person, message: dict[str, Any]) -> None:
+        if self.promises.saw(person, message):
+            return
         found = find_element(message, "prompt_face_1")
         if found is None:
             return

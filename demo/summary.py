@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from demo.guard import is_loopback
 from demo.simulation import Demo
-from storage.models import CheckIn, OutboxMessage, Prompt, SendAttempt, Touchpoint
+from storage.models import CheckIn, FollowUp, OutboxMessage, Prompt, SendAttempt, Touchpoint, Wait
 
 
 def tally(rows: Any) -> dict[str, int]:
@@ -41,6 +41,11 @@ def summary(demo: Demo, stats: dict[str, Any], network: Counter[str]) -> None:
             )
         )
         failed_outbox = count(OutboxMessage, OutboxMessage.status == "failed")
+        followups = tally(session.execute(select(FollowUp.source, func.count()).group_by(FollowUp.source)))
+        followups_by_status = tally(
+            session.execute(select(FollowUp.status, func.count()).group_by(FollowUp.status))
+        )
+        waits = tally(session.execute(select(Wait.status, func.count()).group_by(Wait.status)))
         attempts = count(SendAttempt)
         attempts_ok = count(SendAttempt, SendAttempt.ok.is_(True))
     sent = sum(outbox.values())
@@ -66,6 +71,20 @@ def summary(demo: Demo, stats: dict[str, Any], network: Counter[str]) -> None:
         f"{outbox.get('prompt_reminder', 0)} reminders, "
         f"{outbox.get('prompt_moved', 0) + outbox.get('prompt_expired', 0)} edits, "
         f"{outbox.get('checkin_bad', 0)} leads told of a bad check-in); {failed_outbox} failed"
+    )
+    say(
+        f"  Follow-ups:                {sum(followups.values())} "
+        f"({followups.get('command', 0)} from /followup, "
+        f"{followups.get('recovery', 0)} recovery steps, {followups.get('quiet', 0)} from a quiet contact): "
+        f"{followups_by_status.get('done', 0)} done, {followups_by_status.get('open', 0)} open; "
+        f"{outbox.get('followup_due', 0)} nudges, {outbox.get('followup_reminder', 0)} reminders, "
+        f"{outbox.get('followup_escalation', 0)} escalated"
+    )
+    say(
+        f"  Waiting for an answer:     {sum(waits.values())} outreaches: "
+        f"{outbox.get('quiet_contact', 0)} went quiet and the lead was told, "
+        f"{outbox.get('quiet_escalation', 0)} partners told; {waits.get('replied', 0)} answered, "
+        f"{waits.get('followed_up', 0)} now a follow-up, {waits.get('open', 0)} still waiting"
     )
     say(f"  Send attempts recorded:    {attempts} ({attempts_ok} ok)")
     say(
@@ -95,6 +114,9 @@ def summary(demo: Demo, stats: dict[str, Any], network: Counter[str]) -> None:
         outbox_sent=sent,
         outbox_by_kind=outbox,
         outbox_failed=failed_outbox,
+        followups=followups,
+        followups_by_status=followups_by_status,
+        waits=waits,
         send_attempts=attempts,
         send_attempts_ok=attempts_ok,
         deferred=simulated["deferred"],

@@ -159,7 +159,9 @@ class SlackSender:
     team_id: str = "T0001"
     team_domain: str = "agency"
     api_app_id: str = "A0RAPPORT"
-    response_url_for: Callable[[str], str] | None = None
+    # key -> a response_url; for a click on a message also channel=, ts= and user= of that message,
+    # so answers that replace it change it (FakeSlack.response_url takes exactly these)
+    response_url_for: Callable[..., str] | None = None
     trigger_id_for: Callable[[], str] | None = None
     timestamp: Callable[[], float] = time.time
     sent: list[dict[str, Any]] = field(default_factory=list)
@@ -171,9 +173,9 @@ class SlackSender:
             return self.trigger_id_for()
         return f"{next(_ids)}.{int(self.timestamp())}.abcdef0123456789"
 
-    def _response_url(self, key: str) -> str:
+    def _response_url(self, key: str, **where: str | None) -> str:
         if self.response_url_for:
-            return self.response_url_for(key)
+            return self.response_url_for(key, **where)
         return f"https://hooks.slack.invalid/actions/{self.team_id}/{next(_ids)}/{key}"
 
     def post(self, body: bytes, content_type: str, extra: dict[str, str] | None = None) -> Response:
@@ -270,7 +272,8 @@ class SlackSender:
                 "blocks": message.get("blocks", []),
                 "user": "UBOT",
             }
-            payload["response_url"] = self._response_url(f"msg-{user}")
+            where = {"channel": message["channel"], "ts": message["ts"], "user": user}
+            payload["response_url"] = self._response_url(f"msg-{user}-{message['ts']}", **where)
         elif view is not None:
             payload["container"] = {"type": "view", "view_id": view.get("id", "V0")}
             payload["view"] = view

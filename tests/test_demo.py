@@ -58,6 +58,13 @@ def test_it_shows_what_staff_see(one_week):
     assert "== Home ==" in output and "My clients" in output
     assert "Feeling (90 days):" in output and "Recent check-ins" in output  # the client card
     assert "== Summary ==" in output
+    # Promises and silences: a promise nudged, snoozed and done; a quiet contact with next steps and
+    # the follow-up logged from it; a bad check-in turned into a recovery step.
+    assert "Noted: *send the revised plan*" in output and "Snoozed: I'll ask about" in output
+    assert "Done: *send the revised plan*" in output
+    assert "No answer from *" in output and "*What might help*" in output
+    assert "A follow-up now chases" in output
+    assert "[ Add a recovery step ]" in output and "the recovery step is due" in output
 
 
 def test_summary_numbers_match_the_database_and_the_simulation(one_week):
@@ -76,9 +83,22 @@ def test_summary_numbers_match_the_database_and_the_simulation(one_week):
     assert stats["prompts_expired"] == simulated["expired"] >= 1
     # Every DM prompt and reminder went out through the outbox, every attempt was recorded.
     kinds = stats["outbox_by_kind"]
-    posts = ("prompt", "prompt_reminder", "checkin_bad")  # the rest are edits of messages sent
+    posts = (  # the rest are edits of messages sent
+        "prompt",
+        "prompt_reminder",
+        "checkin_bad",
+        "followup_due",
+        "followup_reminder",
+        "followup_escalation",
+        "quiet_contact",
+        "quiet_escalation",
+    )
     assert stats["slack_posts"] == sum(kinds.get(kind, 0) for kind in posts)
     assert stats["send_attempts"] == stats["send_attempts_ok"] == stats["outbox_sent"]
+    assert stats["followups"].get("recovery", 0) == simulated["recoveries"] >= 1
+    assert stats["followups"].get("quiet", 0) == simulated["quiet_followups"] >= 1
+    assert stats["followups_by_status"].get("done", 0) >= simulated["promises_done"] >= 1
+    assert stats["waits"].get("followed_up", 0) == simulated["quiet_followups"]
     assert stats["deferred_at_night"] >= 1
 
 

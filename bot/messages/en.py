@@ -309,7 +309,7 @@ MESSAGES: dict[str, str] = {
     "followup.form.what": "What did you promise?",
     "followup.form.what_placeholder": "e.g. Call Jan back about the invoice",
     "followup.form.date": "Due by",
-    "followup.form.time": "At (optional)",
+    "followup.form.time": "At",
     "followup.form.time_hint": "Without a time it is due by the end of that working day.",
     "followup.form.error.what": "Say in a few words what you promised.",
     "followup.form.error.what_long": "That's {length:,} characters; please keep it under {limit:,}.",

@@ -133,6 +133,8 @@ def test_log_a_follow_up_opens_the_form_and_the_follow_up_takes_over(rapport, db
     said = rapport.fake.calls_to("response_url")[-1].args
     assert said["replace_original"] is True
     assert "call Jan about the quote" in said["text"] and "stopped waiting" in said["text"]
+    [replaced] = dm(rapport.fake)
+    assert replaced["text"] == said["text"] and "quiet_replied" not in str(replaced["blocks"])
 
 
 def test_the_nudge_waits_for_the_leads_working_hours(rapport, db, clock):

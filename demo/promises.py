@@ -1,0 +1,265 @@
+"""The demo's first week of promises and silences: follow-ups, quiet contacts and a recovery step.
+
+`Promises` plans what a few staff do on the first Monday and Tuesday, and reacts to the nudges that
+reach them: a promise made, nudged, snoozed and done; an outreach that goes unanswered, the lead's
+nudge with next steps and the follow-up logged from it; a bad check-in turned into a recovery
+follow-up. Everything goes through signed requests to the real app; what staff saw is kept for the
+week's showcase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from demo.agency import STAFF, DemoClient, Person
+from fakeslack import render_message, render_view
+from storage.models import FollowUp, Wait
+
+if TYPE_CHECKING:
+    from demo.simulation import Demo
+
+SHOWCASES = (
+    "promise_made",
+    "promise_nudge",
+    "promise_snoozed",
+    "promise_done",
+    "outreach",
+    "quiet_nudge",
+    "quiet_followup",
+    "recovery_ask",
+    "recovery_form",
+    "recovery_nudge",
+)
+
+
+class Promises:
+    def __init__(self, demo: Demo, at_local: Callable[[date, int, str], datetime]) -> None:
+        self.demo = demo
+        self.at_local = at_local
+        self.snoozed: set[int] = set()  # follow-ups snoozed once: done when they come back
+        self.silent: str | None = None  # the contact who does not answer the outreach
+
+    # ----- planning
+
+    def plan(self, monday: date) -> None:
+        demo = self.demo
+        amsterdam = [p for p in STAFF if p.tz == "Europe/Amsterdam"]
+        promiser = amsterdam[0]
+        client = demo.client_for(promiser)
+        wednesday = (monday + timedelta(days=2)).strftime("%A").lower()
+        text = f"{client.typed(demo.rng)} send the revised plan {wednesday}"
+        demo.at(self.at_local(monday, 10 * 60 + 5, promiser.tz), self.promise, promiser, text)
+        quiet_client = next(
+            c for c in demo.clients if len(c.contacts) > 1 and c.lead.tz != "America/New_York"
+        )
+        reacher = quiet_client.lead
+        contact = quiet_client.contacts[0]
+        self.silent = contact
+        outreach = f"touchpoint {quiet_client.typed(demo.rng)} email to {contact} about the renewal terms"
+        demo.at(
+            self.at_local(monday, 11 * 60 + 10, reacher.tz), self.reach_out, reacher, quiet_client, outreach
+        )
+        tuesday = monday + timedelta(days=1)
+        upset = next(p for p in STAFF if p.tz == "Europe/London")
+        demo.at(
+            self.at_local(tuesday, 15 * 60 + 20, upset.tz), self.bad_checkin, upset, demo.client_for(upset)
+        )
+
+    # ----- what staff type
+
+    def promise(self, person: Person, text: str) -> None:
+        demo = self.demo
+        body = demo.command(person, "/followup", text)
+        if not body or "Noted:" not in str(body.get("text")):
+            demo.problems.append(f"/followup {text!r} by {person.name} did not record a promise: {body!r}")
+            return
+        demo.count["promises"] += 1
+        title = f"{person.name} typed `/followup {text}`, {demo.when(person)}; only they see the reply"
+        demo.week.show("promise_made", title, demo.render(body))
+
+    def reach_out(self, person: Person, client: DemoClient, text: str) -> None:
+        """An e-mail logged as an outreach; the client is quick to flag silence (2 working days)."""
+        demo = self.demo
+        quick = demo.command(person, "/rapport", f"quiet {client.typed(demo.rng)} 2")
+        if not quick or "2 working days" not in str(quick.get("text")):
+            demo.problems.append(f"/rapport quiet did not set 2 days for {client.name}: {quick!r}")
+            return
+        body = demo.command(person, "/rapport", text)
+        if not body or "no answer in 2 working days" not in str(body.get("text")):
+            demo.problems.append(f"/rapport {text!r} did not start waiting for an answer: {body!r}")
+            return
+        demo.count["outreaches"] += 1
+        demo.count["touchpoints"] += 1
+        shown = render_message(quick.get("text"), None, demo.users) + "\n" + demo.render(body)
+        title = f"{person.name} typed `/rapport quiet … 2`, then `/rapport {text}`, {demo.when(person)}"
+        demo.week.show("outreach", title, shown)
+
+    def bad_checkin(self, person: Person, client: DemoClient) -> None:
+        """A bad check-in asks for a recovery step; one click opens the follow-up form for it."""
+        demo = self.demo
+        text = f"{client.typed(demo.rng)} 1 furious about the missed launch date"
+        body = demo.command(person, "/feeling", text)
+        if not body or "checkin_recovery" not in str(body.get("blocks")):
+            demo.problems.append(f"/feeling {text!r} asked for no recovery step: {body!r}")
+            return
+        demo.count["feelings"] += 1
+        demo.week.show(
+            "recovery_ask", f"{person.name} typed `/feeling {text}`, {demo.when(person)}", demo.render(body)
+        )
+        button = next(b["accessory"] for b in body["blocks"] if b.get("block_id") == "recovery")
+        before = len(demo.fake.calls_to("views.open"))
+        demo.slack.click(
+            user=person.uid, action_id="checkin_recovery", value=button["value"], is_ephemeral=True
+        )
+        opened = demo.fake.calls_to("views.open")
+        if len(opened) != before + 1:
+            demo.problems.append("'Add a recovery step' did not open the follow-up form")
+            return
+        view = opened[-1].args["view"]
+        demo.week.show("recovery_form", '... clicked "Add a recovery step"', render_view(view, demo.users))
+        day = (demo.clock.now + timedelta(days=2)).date().isoformat()
+        what = "call with an apology and a new launch plan"
+        response = demo.slack.submit(view, user=person.uid, answers={"what": what, "date": day})
+        with demo.db.session() as session:
+            kept = session.scalars(
+                select(FollowUp).where(FollowUp.what == what, FollowUp.source == "recovery")
+            ).first()
+        if response.status != 200 or kept is None:
+            demo.problems.append(f"the recovery step was not recorded: {response.status} {response.text!r}")
+            return
+        demo.count["recoveries"] += 1
+
+    # ----- nudges that reach staff
+
+    def saw(self, person: Person, message: dict[str, Any]) -> bool:
+        """React to a follow-up or quiet-contact nudge; False for any other message."""
+        from demo.simulation import find_element
+
+        demo = self.demo
+        later = demo.clock.now + timedelta(minutes=demo.rng.randrange(10, 60, 5))
+        done = find_element(message, "followup_done")
+        if done is not None:
+            followup_id = int(str(done[1]["value"]).split(":")[0])
+            source = self._source(followup_id)
+            showcase = "recovery_nudge" if source == "recovery" else "promise_nudge"
+            if source is not None and demo.week.want(showcase):
+                title = f"DM to {person.name}, {demo.when(person)}"
+                if source == "recovery":
+                    title += ": the recovery step is due"
+                demo.week.show(showcase, title, demo.render(message))
+            action = self.done if followup_id in self.snoozed else self.snooze
+            demo.at(later, action, person, message["ts"], followup_id)
+            return True
+        replied = find_element(message, "quiet_replied")
+        if replied is not None:
+            demo.count["quiet_nudges"] += 1
+            if demo.week.want("quiet_nudge"):
+                title = f"DM to {person.name}, {demo.when(person)}"
+                demo.week.show("quiet_nudge", title, demo.render(message))
+            demo.at(later, self.log_followup, person, message["ts"])
+            return True
+        return False
+
+    def _source(self, followup_id: int) -> str | None:
+        with self.demo.db.session() as session:
+            row = session.get(FollowUp, followup_id)
+            return row.source if row is not None else None
+
+    def snooze(self, person: Person, ts: str, followup_id: int) -> None:
+        from demo.simulation import find_element
+
+        demo = self.demo
+        message = demo.current(person, ts)
+        found = find_element(message or {}, "followup_snooze")
+        if message is None or found is None:
+            return
+        block_id, element = found
+        option = next(o for o in element["options"] if o["value"].endswith(":later_today"))
+        demo.slack.click(
+            user=person.uid,
+            action_id="followup_snooze",
+            action_type="static_select",
+            selected_option=option,
+            block_id=block_id,
+            message=message,
+        )
+        updated = demo.current(person, ts) or {}
+        if "Snoozed" not in str(updated.get("text")):
+            demo.problems.append(f"Snooze did not update the nudge: {updated.get('text')!r}")
+            return
+        self.snoozed.add(followup_id)
+        demo.count["promise_snoozes"] += 1
+        if demo.week.want("promise_snoozed"):
+            title = f"... {person.first} picked Snooze: Later today"
+            demo.week.show("promise_snoozed", title, demo.render(updated))
+
+    def done(self, person: Person, ts: str, followup_id: int) -> None:
+        from demo.simulation import find_element
+
+        demo = self.demo
+        message = demo.current(person, ts)
+        found = find_element(message or {}, "followup_done")
+        if message is None or found is None:
+            return
+        block_id, element = found
+        demo.slack.click(
+            user=person.uid,
+            action_id="followup_done",
+            value=element["value"],
+            block_id=block_id,
+            message=message,
+        )
+        updated = demo.current(person, ts) or {}
+        if "Done:" not in str(updated.get("text")):
+            demo.problems.append(f"Done did not update the nudge: {updated.get('text')!r}")
+            return
+        demo.count["promises_done"] += 1
+        if demo.week.want("promise_done"):
+            title = f"... asked again, {demo.when(person)}; {person.first} clicked Done"
+            demo.week.show("promise_done", title, demo.render(updated))
+
+    def log_followup(self, person: Person, ts: str) -> None:
+        """ "Log a follow-up" on a quiet-contact nudge: the form, pre-filled; saved, it takes over."""
+        from demo.simulation import find_element
+
+        demo = self.demo
+        message = demo.current(person, ts)
+        found = find_element(message or {}, "quiet_followup")
+        if message is None or found is None:
+            return
+        block_id, element = found
+        before = len(demo.fake.calls_to("views.open"))
+        demo.slack.click(
+            user=person.uid,
+            action_id="quiet_followup",
+            value=element["value"],
+            block_id=block_id,
+            message=message,
+        )
+        opened = demo.fake.calls_to("views.open")
+        if len(opened) != before + 1:
+            demo.problems.append("'Log a follow-up' did not open the form")
+            return
+        view = opened[-1].args["view"]
+        day = (demo.clock.now + timedelta(days=1)).date().isoformat()
+        what = "call them instead, and offer 15 minutes to settle the terms"
+        response = demo.slack.submit(view, user=person.uid, answers={"what": what, "date": day})
+        with demo.db.session() as session:
+            wait = session.scalars(select(Wait).order_by(Wait.id.desc())).first()
+            status = wait.status if wait else None
+        updated = demo.current(person, ts) or {}
+        if (
+            response.status != 200
+            or status != "followed_up"
+            or "stopped waiting" not in str(updated.get("text"))
+        ):
+            demo.problems.append(f"the follow-up from a quiet-contact nudge was not recorded: {status!r}")
+            return
+        demo.count["quiet_followups"] += 1
+        if demo.week.want("quiet_followup"):
+            title = f'... {person.first} clicked "Log a follow-up", {demo.when(person)}, and saved it'
+            demo.week.show("quiet_followup", title + "; the DM now reads", demo.render(updated))
