@@ -226,9 +226,10 @@ def read_promise(
         too_long = t("followup.form.error.what_long", locale, length=len(what), limit=WHAT_MAX)
         return None, {"followup_what": too_long}
     if not day:
-        due = when.by_next_working_day(now, tz, wh)
+        by_then = when.by_next_working_day(now, tz, wh)
         # Kept as that day, so it is read again in the owner's zone once Slack says what it is.
-        return FollowUpDraft(what=what, due=due, due_words=due.at.astimezone(zone(tz)).date().isoformat()), {}
+        day_words = by_then.at.astimezone(zone(tz)).date().isoformat()
+        return FollowUpDraft(what=what, due=by_then, due_words=day_words), {}
     due, problem = due_from_picks(day, None, tz, wh, now)
     if due is None:
         return None, {"followup_date": t(f"followup.form.error.{problem or 'date'}", locale)}
