@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import checkins, clients, followups, home, prompts, rapport, touchpoints, workspace
+from bot.listeners import (
+    checkins,
+    clients,
+    followups,
+    home,
+    prompts,
+    rapport,
+    settings,
+    touchpoints,
+    workspace,
+)
 
-SURFACES = (checkins, prompts, followups, touchpoints, clients, home, rapport, workspace)
+SURFACES = (checkins, prompts, followups, touchpoints, clients, home, settings, rapport, workspace)
 # The Events API subscriptions the manifest must declare.
 SUBSCRIBED = (*home.EVENTS, *workspace.EVENTS)
 

@@ -13,7 +13,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.domain.text import unescape_slack
-from bot.listeners import clients, touchpoints
+from bot.listeners import clients, settings, touchpoints
 from bot.views import help as help_view
 
 # (ack, the text after the word, the command, the client, the context)
@@ -24,6 +24,8 @@ WORDS: dict[str, Subcommand] = {
     "tp": touchpoints.rapport_touchpoint,
     "client": clients.rapport_client,
     "clients": clients.rapport_clients,
+    "settings": settings.rapport_settings,
+    "instellingen": settings.rapport_settings,
 }
 HELP_WORDS = ("", "help", "?")
 

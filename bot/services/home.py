@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.domain import intensity
 from bot.domain.feelings import Trend, trend, weekly_averages
+from bot.domain.hours import WorkingHours
 from bot.services import followups, owners
-from bot.services.staff import StaffRef
+from bot.services.staff import StaffRef, working_hours
 from storage import queries
 
 
@@ -42,6 +44,8 @@ class HomeData:
     team_has_clients: bool
     followups: list[followups.FollowUpFacts] = field(default_factory=list)  # overdue, then this week
     now: datetime | None = None
+    hours: WorkingHours | None = None  # when Rapport may message them (`/rapport settings`)
+    intensity: str = intensity.DEFAULT
 
 
 def build(session: Session, team_id: str, staff: StaffRef, now: datetime, weeks: int = 8) -> HomeData:
@@ -61,7 +65,15 @@ def build(session: Session, team_id: str, staff: StaffRef, now: datetime, weeks:
     soon = now + FOLLOWUPS_AHEAD
     mine_open = [f for f in followups.open_of(session, staff) if f.due_at <= soon]
     return HomeData(
-        rows, pending, staff.tz, staff.locale, queries.has_clients(session, team_id), mine_open, now
+        rows,
+        pending,
+        staff.tz,
+        staff.locale,
+        queries.has_clients(session, team_id),
+        mine_open,
+        now,
+        working_hours(staff),
+        intensity.known(staff.intensity),
     )
 
 
