@@ -31,17 +31,17 @@ def rapport_settings(
     deps = deps_of(context)
     now = deps.now()
     asked = settings_service.read(text)
-    saved: settings_service.Saved | Problem | None = None
     with acting(context) as (session, staff):
-        if isinstance(asked, settings_service.Change):
-            saved = settings_service.save(session, staff, asked, now)
-        else:
-            saved = asked
-    if isinstance(saved, settings_service.Saved):
-        ack(**settings_view.message(saved.after, saved=saved))
+        outcome = (
+            settings_service.save(session, staff, asked, now)
+            if isinstance(asked, settings_service.Change)
+            else asked
+        )
+    if isinstance(outcome, settings_service.Saved):
+        ack(**settings_view.message(outcome.after, saved=outcome))
         deps.background.submit(run_logged, _refresh_home, deps, client, context)
-    else:
-        ack(**settings_view.message(settings_service.current(staff), problem=saved))
+    else:  # nothing asked (show them), or why it could not be done
+        ack(**settings_view.message(settings_service.current(staff), problem=outcome))
     if needs_profile(staff, now):  # the zone as Slack gives it, for next time (never waited for)
         deps.background.submit(run_logged, learn_zone, deps, client, staff)
 
