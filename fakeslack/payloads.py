@@ -136,6 +136,16 @@ def _state_for(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
                 option = next((o for o in options if o["value"] == str(answer)), None)
                 option = option or {"text": {"type": "plain_text", "text": str(answer)}, "value": str(answer)}
             state["selected_option"] = option
+        elif kind in ("checkboxes", "multi_static_select"):
+            # Answered with the values to tick (or the options themselves); Slack sends the options.
+            if answer is ...:
+                ticked = element.get("initial_options") or []
+            else:
+                wanted = [a if isinstance(a, dict) else str(a) for a in answer or []]
+                options = element.get("options") or []
+                ticked = [a for a in wanted if isinstance(a, dict)]
+                ticked += [o for o in options if o["value"] in wanted]
+            state["selected_options"] = ticked
         elif kind == "plain_text_input":
             state["value"] = element.get("initial_value") if answer is ... else answer
         elif kind == "datetimepicker":

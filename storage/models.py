@@ -113,6 +113,8 @@ class Staff(Base):
     work_days: Mapped[str] = mapped_column(String(32), default="mon-fri")
     work_start: Mapped[str] = mapped_column(String(5), default="09:00")
     work_end: Mapped[str] = mapped_column(String(5), default="17:30")
+    # How hard Rapport chases them: "light" or "standard" (bot.domain.intensity).
+    intensity: Mapped[str] = mapped_column(String(16), default="standard", server_default="standard")
     profile_refreshed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

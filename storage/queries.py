@@ -49,7 +49,7 @@ def staff_by_user(session: Session, team_id: str, user_id: str) -> Staff | None:
 
 
 def staff_ref(session: Session, team_id: str, user_id: str) -> Row[Any] | None:
-    """(id, team, Slack id, locale, time zone, profile refreshed, working days and hours) of a
+    """(id, team, Slack id, locale, time zone, profile refreshed, working days and hours, intensity) of a
     Slack user's staff row: a plain row, no mapped object."""
     return session.execute(_STAFF_REF, {"team_id": team_id, "user_id": user_id}).first()
 
@@ -134,6 +134,7 @@ _STAFF_REF = select(
     _staff.c.work_days,
     _staff.c.work_start,
     _staff.c.work_end,
+    _staff.c.intensity,
 ).where(_staff.c.team_id == _TEAM, _staff.c.slack_user_id == bindparam("user_id"))
 _STAFF_BY_USER = select(Staff).where(Staff.team_id == _TEAM, Staff.slack_user_id == bindparam("user_id"))
 

@@ -76,6 +76,24 @@ def test_any_command_text_gets_an_answer_never_an_error(rapport, db, text, comma
     assert rapport.fake.server_errors == []
 
 
+# What `/rapport settings …` is made of, and its near misses.
+SETTINGS_WORDS = st.sampled_from(
+    ["hours", "days", "intensity", "uren", "dagen", "intensiteit", "light", "standard", "licht",
+     "08:30-17:00", "9-17", "8.30 tot 17", "17:00-09:00", "25:00-26:00", "00:00-23:59", "-", "–", "to",
+     "mon-thu", "mon,tue,thu", "ma t/m do", "fri-mon", "funday", "0-6", "7", ",", "weekdays",
+     "<@U0123|jan>", "&lt;", "x" * 300]
+)  # fmt: skip
+
+
+@FUZZ
+@given(text=st.one_of(TYPED, st.lists(SETTINGS_WORDS, max_size=8).map(" ".join)))
+def test_any_settings_text_gets_an_answer_never_an_error(rapport, db, text):
+    response = rapport.slack.command("/rapport", f"settings {text}", user=USER)
+    fine(response)
+    assert response.status == 200 and response.json()["text"]
+    assert rapport.fake.server_errors == []
+
+
 def test_a_score_of_thousands_of_digits_is_explained(rapport, db):
     seed(db)
     response = rapport.slack.command("/feeling", "acme " + "9" * 4301, user=USER)
@@ -142,6 +160,14 @@ FORM_STATE = st.fixed_dictionaries(
         "followup_date": held(
             "followup_date_pick", selected_date=maybe(st.sampled_from(["2026-12-04", "1999-01-01", "x", ""]))
         ),
+        "days": held(
+            "days_pick", selected_options=maybe(st.lists(option(st.sampled_from(["0", "6", "7", "x"]))))
+        ),
+        "start": held(
+            "start_pick", selected_time=maybe(st.sampled_from(["08:30", "17:00", "25:00", "x", ""]))
+        ),
+        "end": held("end_pick", selected_time=maybe(st.sampled_from(["08:30", "17:00", "24:00", ""]))),
+        "intensity": picked("intensity_pick", ["light", "standard", "loud"]),
     },
 )
 METADATA = st.one_of(
@@ -155,7 +181,7 @@ METADATA = st.one_of(
 
 @FUZZ
 @given(
-    callback=st.sampled_from(["feeling_modal", "touchpoint_modal", "followup_modal"]),
+    callback=st.sampled_from(["feeling_modal", "touchpoint_modal", "followup_modal", "settings_modal"]),
     state=maybe(st.fixed_dictionaries({"values": maybe(FORM_STATE)})),
     metadata=maybe(METADATA),
     drop_state=st.booleans(),
@@ -188,7 +214,7 @@ ACTION_IDS = st.sampled_from(
      "checkin_details", "home_log_feeling", "home_client_feeling", "home_log_touchpoint",
      "home_prompt_answer", "client_select", "followup_done", "followup_not_needed", "followup_undo",
      "followup_snooze", "followup_reassign", "followup_menu", "quiet_replied", "quiet_not_needed",
-     "quiet_undo", "quiet_snooze", "quiet_followup", "quiet_menu", "nothing_we_know"]
+     "quiet_undo", "quiet_snooze", "quiet_followup", "quiet_menu", "settings_change", "nothing_we_know"]
 )  # fmt: skip
 ACTION = st.fixed_dictionaries(
     {},

@@ -107,3 +107,33 @@ def test_0004_keeps_claimed_rows_as_they_were_and_goes_back(scratch_url: str) ->
         attempts = {c["name"] for c in inspect(connection).get_columns("send_attempts")}
     assert not {"claimed_until", "in_doubt_since"} & outbox and "note" not in attempts
     database.dispose()
+
+
+def test_0007_gives_everyone_the_standard_intensity_and_goes_back(scratch_url: str) -> None:
+    """People already there keep the reminders they had; going back removes the column."""
+    command.upgrade(alembic_config(scratch_url), "0006")
+    database = Database(scratch_url)
+    at = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+    with database.engine.begin() as connection:
+        old = MetaData()
+        old.reflect(connection)
+        connection.execute(
+            insert(old.tables["workspaces"]).values(team_id="T1", locale="en", settings={}, installed_at=at)
+        )
+        connection.execute(
+            insert(old.tables["staff"]).values(
+                team_id="T1",
+                slack_user_id="U1",
+                work_days="mon-fri",
+                work_start="09:00",
+                work_end="17:30",
+                created_at=at,
+            )
+        )
+    database.upgrade()
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT intensity FROM staff").scalar_one() == "standard"
+    command.downgrade(alembic_config(scratch_url), "0006")
+    with database.engine.connect() as connection:
+        assert "intensity" not in {c["name"] for c in inspect(connection).get_columns("staff")}
+    database.dispose()

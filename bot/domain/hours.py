@@ -25,17 +25,25 @@ for _index, _name in enumerate(_FULL_DAY_NAMES):
     _DAY_ALIASES[_name[:2]] = _index
     _DAY_ALIASES[str(_index)] = _index
 _DAY_ALIASES.update({"tues": 1, "wednes": 2, "thur": 3, "thurs": 3})
+# Dutch: the full names and their usual two-letter forms (none of which is an English one).
+_DUTCH_DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+for _index, _name in enumerate(_DUTCH_DAY_NAMES):
+    _DAY_ALIASES[_name] = _index
+    _DAY_ALIASES[_name[:2]] = _index
 _DAY_SETS: dict[str, frozenset[int]] = {
     "weekdays": frozenset(range(5)),
+    "werkdagen": frozenset(range(5)),
     "weekend": frozenset({5, 6}),
     "weekends": frozenset({5, 6}),
     "daily": ALL_DAYS,
     "every day": ALL_DAYS,
     "everyday": ALL_DAYS,
     "all": ALL_DAYS,
+    "elke dag": ALL_DAYS,
 }
-_RANGE_DASH = re.compile(r"\s*[-–—]\s*")
-_CLOCK = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?")
+_RANGE_DASH = re.compile(r"\s*(?:[-–—]|\bt/m\b)\s*")  # 'mon-fri', 'ma t/m do'
+_SPAN = re.compile(r"\s*(?:[-–—]|\bto\b|\btot\b|\buntil\b)\s*", re.IGNORECASE)
+_CLOCK = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?")  # '09:00', '9', '8.30'
 
 _UTC_ZONE = ZoneInfo("UTC")
 
@@ -47,7 +55,9 @@ def _parse_day(text: str) -> int:
     return day
 
 
-def _parse_days(text: str) -> frozenset[int]:
+def parse_days(text: str) -> frozenset[int]:
+    """Working days from what a person types: 'mon-fri', 'mon,tue,thu', 'weekdays', '0-4', 'ma-do'.
+    Raises ValueError saying what was wrong."""
     cleaned = text.strip().lower()
     if not cleaned:
         raise ValueError("No working days given: use e.g. 'mon-fri' or 'mon,tue,thu'")
@@ -69,14 +79,49 @@ def _parse_days(text: str) -> frozenset[int]:
     return frozenset(days)
 
 
-def _parse_clock(text: str, what: str) -> time:
+def parse_clock(text: str, what: str = "") -> time:
+    """A time of day, 'HH:MM' or 'H'. Raises ValueError saying what was wrong (`what`: 'start', 'end')."""
+    what = f"{what} " if what else ""
     match = _CLOCK.fullmatch(text.strip())
     if not match:
-        raise ValueError(f"Invalid {what} time {text.strip()!r}: use HH:MM, e.g. 09:00")
+        raise ValueError(f"Invalid {what}time {text.strip()!r}: use HH:MM, e.g. 09:00")
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     if hour > 23 or minute > 59:
-        raise ValueError(f"Invalid {what} time {text.strip()!r}: hours 00–23, minutes 00–59")
+        raise ValueError(f"Invalid {what}time {text.strip()!r}: hours 00–23, minutes 00–59")
     return time(hour, minute)
+
+
+def parse_span(text: str) -> tuple[time, time]:
+    """A day's working hours from what a person types: '08:30-17:00', '8:30 to 17', '9 tot 17'.
+    Raises ValueError when it is not two times (the order is not checked here)."""
+    parts = _SPAN.split(text.strip(), maxsplit=1)
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        raise ValueError(f"Invalid working hours {text.strip()!r}: use e.g. 09:00-17:30")
+    return parse_clock(parts[0], "start"), parse_clock(parts[1], "end")
+
+
+def days_text(days: frozenset[int]) -> str:
+    """Days as they are stored, and read back by `parse_days`: 'mon-fri', 'mon,tue,thu', 'mon-wed,fri'.
+    No days means every day."""
+    names = [name[:3] for name in _FULL_DAY_NAMES]
+    parts: list[str] = []
+    for run in _runs(days or ALL_DAYS):
+        if len(run) >= 3:
+            parts.append(f"{names[run[0]]}-{names[run[-1]]}")
+        else:
+            parts.extend(names[day] for day in run)
+    return ",".join(parts)
+
+
+def _runs(days: frozenset[int]) -> list[list[int]]:
+    """Days in order, consecutive ones together: {0, 1, 2, 4} is [[0, 1, 2], [4]]."""
+    runs: list[list[int]] = []
+    for day in sorted(days):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return runs
 
 
 @dataclass(frozen=True)
@@ -93,9 +138,9 @@ class WorkingHours:
     @classmethod
     def parse(cls, days: str, start: str, end: str) -> WorkingHours:
         """From user text: days like 'mon-fri', 'mon,tue,thu', '0-4', 'weekdays'; times 'HH:MM'."""
-        parsed_days = _parse_days(days)
-        start_time = _parse_clock(start, "start")
-        end_time = _parse_clock(end, "end")
+        parsed_days = parse_days(days)
+        start_time = parse_clock(start, "start")
+        end_time = parse_clock(end, "end")
         if end_time <= start_time:
             raise ValueError(f"End time {end_time:%H:%M} must be later than start time {start_time:%H:%M}")
         return cls(days=parsed_days, start=start_time, end=end_time)
@@ -109,17 +154,10 @@ class WorkingHours:
         return f"{self._describe_days()} {self.start:%H:%M}–{self.end:%H:%M}"
 
     def _describe_days(self) -> str:
-        days = sorted(self.effective_days)
-        if len(days) == 7:
+        if len(self.effective_days) == 7:
             return "Every day"
-        runs: list[list[int]] = []
-        for day in days:
-            if runs and runs[-1][-1] == day - 1:
-                runs[-1].append(day)
-            else:
-                runs.append([day])
         parts: list[str] = []
-        for run in runs:
+        for run in _runs(self.effective_days):
             if len(run) >= 3:
                 parts.append(f"{DAY_NAMES[run[0]]}–{DAY_NAMES[run[-1]]}")
             else:

@@ -13,11 +13,12 @@ from bot.listeners import (
     prompts,
     quiet,
     rapport,
+    settings,
     touchpoints,
     workspace,
 )
 
-SURFACES = (checkins, prompts, followups, quiet, touchpoints, clients, home, rapport, workspace)
+SURFACES = (checkins, prompts, followups, quiet, touchpoints, clients, home, settings, rapport, workspace)
 # The Events API subscriptions the manifest must declare.
 SUBSCRIBED = (*home.EVENTS, *workspace.EVENTS)
 

@@ -315,6 +315,79 @@ MESSAGES: dict[str, str] = {
     "followup.form.error.what_long": "That's {length:,} characters; please keep it under {limit:,}.",
     "followup.form.error.date": "Pick the day it is due.",
     "followup.form.error.past": "That moment has passed; pick one still to come.",
+    # /rapport settings
+    "settings.title": "*Your settings*",
+    "settings.zone": "*Time zone:* {zone}",
+    "settings.zone_unknown": "not known yet (I'm asking Slack; until then I use UTC)",
+    "settings.hours": "*Working days and hours:* {hours}",
+    "settings.intensity": "*Reminders:* {name}: {meaning}",
+    "settings.why": "I only message you on your working days, between these times, in your time zone.",
+    "settings.change_button": "Change",
+    "settings.typed": (
+        "Or type `/rapport settings hours 08:30-17:00`, `/rapport settings days mon-thu` "
+        "(or `mon,tue,thu`), `/rapport settings intensity light`."
+    ),
+    "settings.saved": "Saved. {changes}",
+    "settings.unchanged": "Nothing changed: these already were your settings.",
+    "settings.changed.hours": "Working days and hours: now {now}, were {was}.",
+    "settings.changed.intensity": "Reminders: now {now}, were {was}.",
+    "settings.replanned.one": "The next nudge of 1 open follow-up moved into your new working time.",
+    "settings.replanned.many": "The next nudges of {count} open follow-ups moved into your new working time.",
+    "settings.problem.usage": (
+        "I couldn't read “{text}” as a setting. Try:\n"
+        "• `/rapport settings` to see your settings and change them in a form\n"
+        "• `/rapport settings hours 08:30-17:00`\n"
+        "• `/rapport settings days mon-thu` (or `mon,tue,thu`, `ma-do`)\n"
+        "• `/rapport settings intensity light` (or `standard`)"
+    ),
+    "settings.problem.hours": (
+        "I couldn't read “{text}” as working hours. Give a start and an end, "
+        "e.g. `/rapport settings hours 08:30-17:00`."
+    ),
+    "settings.problem.days": (
+        "I couldn't read “{text}” as working days. Use e.g. `/rapport settings days mon-fri`, "
+        "`/rapport settings days mon,tue,thu` or `/rapport settings days ma-do`."
+    ),
+    "settings.problem.intensity": (
+        "“{text}” isn't a reminder intensity: choose `light` or `standard`, "
+        "e.g. `/rapport settings intensity light`."
+    ),
+    "settings.problem.no_days": "Pick at least one working day.",
+    "settings.problem.order": "The end of your working day ({end}) must be later than its start ({start}).",
+    "settings.form.title": "Your settings",
+    "settings.form.submit": "Save",
+    "settings.form.days": "Working days",
+    "settings.form.days_hint": "I only message you on these days, between these times, in your time zone ({zone}).",
+    "settings.form.start": "Working day starts at",
+    "settings.form.end": "Working day ends at",
+    "settings.form.intensity": "Reminders",
+    "settings.form.error.start": "Pick when your working day starts.",
+    "settings.form.error.end": "Pick when your working day ends.",
+    "settings.form.error.intensity": "Pick light or standard.",
+    "settings.no_trigger": (
+        "I couldn't open the settings form (Slack gives me 3 seconds). Press Change again, or type "
+        "e.g. `/rapport settings hours 08:30-17:00`."
+    ),
+    "intensity.light": "Light",
+    "intensity.light.short": "At most one reminder, then the partner or backup is told",
+    "intensity.light.meaning": (
+        "at most one reminder of an open follow-up, then the client's partner or backup is told; "
+        "a question after a touchpoint is asked once."
+    ),
+    "intensity.standard": "Standard",
+    "intensity.standard.short": "Reminders on working days, up to three",
+    "intensity.standard.meaning": (
+        "reminders of an open follow-up on working days, up to three, then the client's partner or "
+        "backup is told; a question after a touchpoint unanswered for a while is asked once more."
+    ),
+    "day.0": "Monday",
+    "day.1": "Tuesday",
+    "day.2": "Wednesday",
+    "day.3": "Thursday",
+    "day.4": "Friday",
+    "day.5": "Saturday",
+    "day.6": "Sunday",
+    "home.settings": "I message you {hours} ({zone}); reminders: {intensity}. Also `/rapport settings`.",
     "help.intro": (
         "*Rapport* asks how your clients felt after each touchpoint, so the whole team knows "
         "where a relationship stands."
@@ -333,6 +406,7 @@ MESSAGES: dict[str, str] = {
     "help.quiet": "`/rapport quiet acme 3`: after how many working days without an answer a client counts as quiet.",
     "help.client": "`/rapport client acme`: the client card, with recent check-ins and owners.",
     "help.clients": "`/rapport clients`: every client and its lead.",
+    "help.settings": "`/rapport settings`: your working days and hours, and how often I remind you.",
     "help.help": "`/rapport help`: this list.",
     "help.footer": "Your App Home tab (click Rapport in the sidebar) shows your clients and open questions.",
     "help.unknown": "I don't know “{word}” yet. Here is what I can do:",

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.domain import when
-from bot.domain.hours import WorkingHours
+from bot.domain import intensity, when
+from bot.domain.hours import WorkingHours, next_working_moment
 from bot.domain.matching import MatchKind
 from bot.domain.ownership import ROLES
 from bot.domain.problem import Problem
@@ -27,7 +27,6 @@ from storage.models import CheckIn, Client, FollowUp, FollowUpStep, Staff
 
 WHAT_MAX = 500
 OPEN = "open"
-MAX_REMINDERS = 3
 # Outbox kinds: the nudge at the due moment, its reminders, and the word to the partner or backup.
 DUE, REMINDER, ESCALATION = "followup_due", "followup_reminder", "followup_escalation"
 SNOOZES = ("later_today", "tomorrow", "next_week")
@@ -322,13 +321,8 @@ def rezone(session: Session, owner: StaffRef, now: datetime) -> int:
     promise due "friday" is due by the end of their Friday, and nudged in their morning. How many
     changed."""
     changed = 0
-    open_ones = session.scalars(
-        select(FollowUp).where(
-            FollowUp.team_id == owner.team_id, FollowUp.owner_id == owner.id, FollowUp.status == OPEN
-        )
-    )
     wh = working_hours(owner)
-    for followup in open_ones:
+    for followup in _owned_open(session, owner):
         if followup.due_zone == owner.tz or not followup.due_words:
             continue
         due = when.read_when(followup.due_words, followup.created_at, owner.tz, wh)
@@ -342,6 +336,36 @@ def rezone(session: Session, owner: StaffRef, now: datetime) -> int:
         changed += 1
     session.flush()
     return changed
+
+
+def replan(session: Session, owner: StaffRef, now: datetime) -> int:
+    """The owner's working days or hours changed: every next nudge of their open promises that now
+    falls outside them moves to the next moment inside them (never earlier than it was planned, so
+    nothing comes sooner than promised). How many moved."""
+    moved = 0
+    wh = working_hours(owner)
+    for followup in _owned_open(session, owner):
+        planned = followup.next_nudge_at
+        if planned is None:
+            continue
+        then = next_working_moment(max(planned, now), owner.tz, wh)
+        if then == planned:
+            continue
+        followup.next_nudge_at = then
+        _step(session, followup, "replanned", owner.id, now, wh.describe())
+        moved += 1
+    session.flush()
+    return moved
+
+
+def _owned_open(session: Session, owner: StaffRef) -> list[FollowUp]:
+    return list(
+        session.scalars(
+            select(FollowUp).where(
+                FollowUp.team_id == owner.team_id, FollowUp.owner_id == owner.id, FollowUp.status == OPEN
+            )
+        )
+    )
 
 
 # --- what is open -----------------------------------------------------------------------------------
@@ -397,7 +421,8 @@ def advance(session: Session, now: datetime, limit: int = 200) -> dict[str, int]
         stage, was = followup.stage, followup.next_nudge_at
         owner = followup.owner
         tz, wh = (owner.tz, working_hours(owner)) if owner else (None, None)
-        nxt, stage_after, reminders_sent = _after(followup, now, tz, wh)
+        most = intensity.followup_reminders(owner.intensity if owner else None)
+        nxt, stage_after, reminders_sent = _after(followup, now, tz, wh, most)
         moved = session.execute(
             update(FollowUp)
             .where(
@@ -445,21 +470,24 @@ def advance(session: Session, now: datetime, limit: int = 200) -> dict[str, int]
 
 
 def _after(
-    followup: FollowUp, now: datetime, tz: str | None, wh: WorkingHours | None
+    followup: FollowUp, now: datetime, tz: str | None, wh: WorkingHours | None, most: int
 ) -> tuple[datetime | None, str, int]:
     """The next nudge after this one: (when, which, reminders sent by then). Reminders follow the
-    due nudge on the plan `when.reminders` gives; after the last one, the escalation."""
+    due nudge on the plan `when.reminders` gives, at most `most` of them (the owner's intensity
+    says how many); after the last one, the escalation."""
     hours = wh or WorkingHours()
     if followup.stage == "due":
-        plan = when.reminders(now, tz, hours, max_count=MAX_REMINDERS)
+        plan = when.reminders(now, tz, hours, max_count=most)
         return (plan[0], "reminder", 0) if plan else (None, "none", 0)
     if followup.stage == "reminder":
         sent = followup.reminders_sent + 1
         anchor = followup.nudged_at or now
-        plan = when.reminders(anchor, tz, hours, max_count=MAX_REMINDERS)
+        plan = when.reminders(anchor, tz, hours, max_count=most)
         if sent < len(plan):
             return plan[sent], "reminder", sent
-        return when.escalation(plan, tz, hours), "escalate", sent
+        # The owner keeps the whole day of the reminder going out now, also when it is one more than
+        # their plan has (they chose fewer reminders after the earlier ones were sent).
+        return when.escalation([*plan, now], tz, hours), "escalate", sent
     return None, "none", followup.reminders_sent
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.domain import intensity
 from bot.domain.feelings import Trend, trend, weekly_averages
 from bot.domain.hours import WorkingHours
 from bot.services import followups, owners, quiet
@@ -44,7 +45,8 @@ class HomeData:
     followups: list[followups.FollowUpFacts] = field(default_factory=list)  # overdue, then this week
     now: datetime | None = None
     waiting: list[quiet.WaitFacts] = field(default_factory=list)  # outreaches awaiting an answer
-    hours: WorkingHours = field(default_factory=WorkingHours)
+    hours: WorkingHours | None = None  # when Rapport may message them (`/rapport settings`)
+    intensity: str = intensity.DEFAULT
 
 
 def build(session: Session, team_id: str, staff: StaffRef, now: datetime, weeks: int = 8) -> HomeData:
@@ -73,6 +75,7 @@ def build(session: Session, team_id: str, staff: StaffRef, now: datetime, weeks:
         now,
         quiet.waiting_on(session, staff),
         working_hours(staff),
+        intensity.known(staff.intensity),
     )
 
 

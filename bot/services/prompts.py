@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.domain import intensity
 from bot.domain.feelings import SCORE_MAX, SCORE_MIN
 from bot.domain.hours import add_working_time
 from bot.services import access, checkins, outbox
@@ -275,13 +276,20 @@ def click(
 
 
 def advance(session: Session, settings: Settings, now: datetime) -> dict[str, int]:
-    """Queue the one reminder for unanswered prompts; expire those still unanswered after it."""
-    counts = {"reminded": 0, "expired": 0}
+    """Queue the one reminder for unanswered prompts; expire those still unanswered after it.
+
+    Someone who chose light reminders is not asked again: the question stays open until it expires,
+    at the moment it would have after a reminder."""
+    counts = {"reminded": 0, "expired": 0, "not_reminded": 0}
     for prompt_id in queries.prompts_to_remind(session, now):
         prompt = session.get(Prompt, prompt_id)
         if prompt is None:
             continue
         # remind_at is cleared as the claim, so a second clock process finds nothing to do.
+        if not intensity.reminds_prompts(prompt.staff.intensity):
+            if queries.move_prompt(session, prompt.team_id, prompt_id, ["sent"], remind_at=None):
+                counts["not_reminded"] += 1
+            continue
         if queries.move_prompt(
             session, prompt.team_id, prompt_id, ["sent"], remind_at=None, status="reminded"
         ):

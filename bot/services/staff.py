@@ -23,7 +23,8 @@ PROFILE_MAX_AGE = timedelta(days=1)
 
 @dataclass(frozen=True)
 class StaffRef:
-    """Who is asking, as a request needs it: the staff row's id, workspace, Slack id, language and zone.
+    """Who is asking, as a request needs it: the staff row's id, workspace, Slack id, language, zone,
+    working hours and how hard they want to be chased.
 
     Read as a plain row (loading the mapped object costs a request more than the rest of its
     reading); code that changes the person fetches the row with `row(session, ref)`.
@@ -38,6 +39,7 @@ class StaffRef:
     work_days: str = "mon-fri"
     work_start: str = "09:00"
     work_end: str = "17:30"
+    intensity: str = "standard"
 
     @classmethod
     def of(cls, staff: Staff) -> StaffRef:
@@ -51,6 +53,7 @@ class StaffRef:
             staff.work_days,
             staff.work_start,
             staff.work_end,
+            staff.intensity,
         )
 
 

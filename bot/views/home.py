@@ -8,10 +8,12 @@ from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlo
 from slack_sdk.models.views import View
 
 from bot.domain.feelings import TREND_ARROWS, sparkline
+from bot.domain.hours import WorkingHours
 from bot.messages import t
 from bot.services.home import HomeData
 from bot.views import followups as followup_view
 from bot.views import quiet as quiet_view
+from bot.views import settings as settings_view
 from bot.views.common import button, context, face_label, local_time, mrkdwn_escape, section
 
 MAX_CLIENTS = 30  # 3 blocks' worth of room each stays well inside Slack's 100-block Home limit
@@ -61,7 +63,7 @@ def home(data: HomeData) -> dict[str, Any]:
     blocks += [DividerBlock(), HeaderBlock(text=t("home.waiting", lc))]
     if data.waiting and data.now is not None:
         for wait in data.waiting[:MAX_WAITING]:
-            blocks.append(quiet_view.item(wait, data.now, data.tz, data.hours, lc))
+            blocks.append(quiet_view.item(wait, data.now, data.tz, data.hours or WorkingHours(), lc))
         if len(data.waiting) > MAX_WAITING:
             blocks.append(context(t("home.more_waiting", lc, count=len(data.waiting) - MAX_WAITING)))
     else:
@@ -96,4 +98,16 @@ def home(data: HomeData) -> dict[str, Any]:
         blocks.append(context(t("home.spark_legend", lc)))
     else:
         blocks.append(context(t("home.no_clients" if data.team_has_clients else "home.no_clients_team", lc)))
+    if data.hours is not None:
+        settings = t(
+            "home.settings",
+            lc,
+            hours=data.hours.describe(),
+            zone=mrkdwn_escape(data.tz or "UTC"),
+            intensity=t(f"intensity.{data.intensity}", lc).lower(),
+        )
+        blocks += [
+            DividerBlock(),
+            section(settings, button(t("settings.change_button", lc), settings_view.CHANGE)),
+        ]
     return View(type="home", blocks=blocks).to_dict()

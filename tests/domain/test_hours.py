@@ -6,11 +6,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.hours import (
+    ALL_DAYS,
     WorkingHours,
     add_working_time,
+    days_text,
     is_working_time,
     local_now_text,
     next_working_moment,
+    parse_days,
+    parse_span,
     zone,
 )
 
@@ -81,6 +85,60 @@ class TestParse:
         hours = WorkingHours.parse("mon-wed,fri,sun", "07:00", "15:00")
         days_text = hours.describe().rsplit(" ", 1)[0]
         assert WorkingHours.parse(days_text, "07:00", "15:00") == hours
+
+    @pytest.mark.parametrize(
+        ("days", "expected"),
+        [
+            ("ma-do", {0, 1, 2, 3}),
+            ("maandag t/m donderdag", {0, 1, 2, 3}),
+            ("ma, di, do", {0, 1, 3}),
+            ("Woensdag,vrijdag", {2, 4}),
+            ("za-zo", {5, 6}),
+            ("werkdagen", {0, 1, 2, 3, 4}),
+            ("elke dag", set(range(7))),
+        ],
+    )
+    def test_parse_days_reads_dutch_day_names(self, days: str, expected: set[int]) -> None:
+        assert parse_days(days) == frozenset(expected)
+
+    @pytest.mark.parametrize(
+        "days",
+        [{0, 1, 2, 3, 4}, {0, 1, 3}, {0, 1, 2, 4, 6}, {5, 6}, {6}, set(range(7)), {0, 4, 5, 6}],
+    )
+    def test_days_text_is_short_and_reads_back_as_the_same_days(self, days: set[int]) -> None:
+        stored = days_text(frozenset(days))
+        assert parse_days(stored) == frozenset(days) and len(stored) <= 32
+
+    def test_days_text_of_no_days_is_every_day(self) -> None:
+        assert (days_text(frozenset()), days_text(frozenset({0, 1, 2, 3, 4}))) == ("mon-sun", "mon-fri")
+        assert parse_days(days_text(frozenset())) == ALL_DAYS
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("08:30-17:00", (time(8, 30), time(17, 0))),
+            ("8:30 – 17", (time(8, 30), time(17, 0))),
+            ("9 to 17:30", (time(9, 0), time(17, 30))),
+            ("9 tot 17", (time(9, 0), time(17, 0))),
+            ("8.30-16.45", (time(8, 30), time(16, 45))),
+        ],
+    )
+    def test_parse_span_reads_a_days_hours(self, text: str, expected: tuple[time, time]) -> None:
+        assert parse_span(text) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("08:30", "Invalid working hours"),
+            ("-17:00", "Invalid working hours"),
+            ("8:30-", "Invalid working hours"),
+            ("25:00-26:00", "Invalid start time '25:00'"),
+            ("09:00-noon", "Invalid end time 'noon'"),
+        ],
+    )
+    def test_parse_span_rejects_what_is_not_two_times(self, text: str, message: str) -> None:
+        with pytest.raises(ValueError, match=message):
+            parse_span(text)
 
 
 class TestZone:

@@ -1,7 +1,7 @@
 """touchpoints have a direction; outreaches awaiting an answer are kept, to notice quiet contacts
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 18:00:00
 
 A touchpoint says who reached out (`direction`: inbound, outbound or both). `waits` keeps each
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
