@@ -27,6 +27,9 @@ SHOWCASES = (
     "promise_nudge",
     "promise_snoozed",
     "promise_done",
+    "promise_forgotten",
+    "promise_reminded",
+    "promise_escalated",
     "outreach",
     "quiet_nudge",
     "quiet_followup",
@@ -42,6 +45,8 @@ class Promises:
         self.at_local = at_local
         self.snoozed: set[int] = set()  # follow-ups snoozed once: done when they come back
         self.silent: str | None = None  # the contact who does not answer the outreach
+        self.ignored: set[int] = set()  # follow-ups nobody acts on: reminded, then escalated
+        self.forgotten: set[str] = set()
 
     # ----- planning
 
@@ -63,6 +68,20 @@ class Promises:
         demo.at(
             self.at_local(monday, 11 * 60 + 10, reacher.tz), self.reach_out, reacher, quiet_client, outreach
         )
+        # A promise for today from someone on light nudges, left undone: one reminder, then the partner.
+        forgetful = next(
+            (
+                c
+                for c in demo.clients
+                if c.partner and c.lead.tz != "America/New_York" and c.lead not in (promiser, reacher)
+            ),
+            None,
+        )
+        if forgetful is not None:
+            person = forgetful.lead
+            who = forgetful.contacts[-1] if forgetful.contacts else "them"
+            later = f"{forgetful.typed(demo.rng)} call {who} back about the invoice today"
+            demo.at(self.at_local(monday, 9 * 60 + 50, person.tz), self.forget, person, later)
         tuesday = monday + timedelta(days=1)
         upset = next(p for p in STAFF if p.tz == "Europe/London")
         demo.at(
@@ -80,6 +99,30 @@ class Promises:
         demo.count["promises"] += 1
         title = f"{person.name} typed `/followup {text}`, {demo.when(person)}; only they see the reply"
         demo.week.show("promise_made", title, demo.render(body))
+
+    def forget(self, person: Person, text: str) -> None:
+        """Light nudges, then a promise for today that is never done."""
+        demo = self.demo
+        light = demo.command(person, "/rapport", "settings intensity light")
+        if not light or "light" not in str(light.get("text")).lower():
+            demo.problems.append(
+                f"/rapport settings intensity light did not save for {person.name}: {light!r}"
+            )
+            return
+        body = demo.command(person, "/followup", text)
+        if not body or "Noted:" not in str(body.get("text")):
+            demo.problems.append(f"/followup {text!r} by {person.name} did not record a promise: {body!r}")
+            return
+        self.forgotten.add(body["text"])
+        demo.count["promises"] += 1
+        with demo.db.session() as session:
+            row = session.scalars(select(FollowUp).order_by(FollowUp.id.desc())).first()
+            if row is not None:
+                self.ignored.add(row.id)
+        title = f"{person.name} typed `/rapport settings intensity light`, then `/followup {text}`"
+        title += f", {demo.when(person)}"
+        shown = render_message(light.get("text"), None, demo.users) + "\n" + demo.render(body)
+        demo.week.show("promise_forgotten", title, shown)
 
     def reach_out(self, person: Person, client: DemoClient, text: str) -> None:
         """An e-mail logged as an outreach; the client is quick to flag silence (2 working days)."""
@@ -145,6 +188,9 @@ class Promises:
         if done is not None:
             followup_id = int(str(done[1]["value"]).split(":")[0])
             source = self._source(followup_id)
+            if followup_id in self.ignored:
+                self._ignored_nudge(person, message)
+                return True
             showcase = "recovery_nudge" if source == "recovery" else "promise_nudge"
             if source is not None and demo.week.want(showcase):
                 title = f"DM to {person.name}, {demo.when(person)}"
@@ -163,6 +209,22 @@ class Promises:
             demo.at(later, self.log_followup, person, message["ts"])
             return True
         return False
+
+    def _ignored_nudge(self, person: Person, message: dict[str, Any]) -> None:
+        """The forgotten promise: its reminder to its owner, then the word to the partner."""
+        demo = self.demo
+        shown = str(message.get("blocks"))
+        if "Open past its due moment" in shown:
+            kind = "promise_escalated"
+        elif "Still open" in shown:
+            kind = "promise_reminded"
+        else:
+            return  # the due nudge itself: shown with the promise that was done
+        escalated = kind == "promise_escalated"
+        demo.count[kind] += 1
+        if demo.week.want(kind):
+            why = "the partner is told" if escalated else "not done, so reminded"
+            demo.week.show(kind, f"DM to {person.name}, {demo.when(person)}: {why}", demo.render(message))
 
     def _source(self, followup_id: int) -> str | None:
         with self.demo.db.session() as session:

@@ -65,6 +65,9 @@ def test_it_shows_what_staff_see(one_week):
     assert "No answer from *" in output and "*What might help*" in output
     assert "A follow-up now chases" in output
     assert "[ Add a recovery step ]" in output and "the recovery step is due" in output
+    # Light nudges: one reminder ("the last"), then the partner is told of the forgotten promise.
+    assert "settings intensity light" in output and "This is the last reminder" in output
+    assert "Open past its due moment" in output
 
 
 def test_summary_numbers_match_the_database_and_the_simulation(one_week):

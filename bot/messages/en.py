@@ -229,6 +229,10 @@ MESSAGES: dict[str, str] = {
     "followup.nudge.reminder": "Still open, due {due}: *{what}* for *{client}*.",
     "followup.nudge.escalation": "Open past its due moment ({due}): *{what}* for *{client}*.",
     "followup.nudge.why": "You promised this on {made}. I'll remind you the next working day while it is open.",
+    "followup.nudge.why_last": (
+        "You promised this on {made}. This is the last reminder: if it stays open, the client's partner"
+        " or backup is told next."
+    ),
     "followup.nudge.why_escalated": (
         "{owner} promised this on {made} and it is still open after their reminders. You're told once, "
         "as the client's partner or backup."

@@ -57,6 +57,7 @@ class FollowUpFacts:
     owner_user_id: str | None
     tz: str | None
     locale: str | None
+    stage: str = "due"  # the nudge that comes next: due, reminder, escalate or none
 
     def overdue(self, now: datetime) -> bool:
         return self.status == OPEN and self.due_at < now
@@ -75,6 +76,7 @@ def facts_of(followup: FollowUp) -> FollowUpFacts:
         owner_user_id=owner.slack_user_id if owner else None,
         tz=owner.tz if owner else None,
         locale=owner.locale if owner else None,
+        stage=followup.stage,
     )
 
 

@@ -98,8 +98,14 @@ def nudge_blocks(facts: FollowUpFacts, stage: str, now: datetime, *, for_owner: 
         stage, "followup.nudge.escalation"
     )
     text = t(key, lc, due=due_text(facts, tz, lc, now), **_names(facts))
+    if not for_owner:
+        why_key = "followup.nudge.why_escalated"
+    elif facts.stage == "escalate":  # no reminder left: the partner or backup hears next
+        why_key = "followup.nudge.why_last"
+    else:
+        why_key = "followup.nudge.why"
     why = t(
-        "followup.nudge.why" if for_owner else "followup.nudge.why_escalated",
+        why_key,
         lc,
         made=local_time(facts.made_at, tz, "%a %d %b"),
         owner=f"<@{facts.owner_user_id}>" if facts.owner_user_id else "—",

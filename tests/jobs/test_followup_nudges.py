@@ -60,6 +60,8 @@ def test_an_open_promise_is_reminded_three_times_then_the_partner_is_told_once(r
     clock.set(row(db).next_nudge_at)
     assert rapport.tick()["followups_escalated"] == 1
     assert len(dm(rapport.fake)) == 4  # the due nudge and three reminders
+    whys = [str(m["blocks"]) for m in dm(rapport.fake)]
+    assert ["last reminder" in why for why in whys] == [False, False, False, True]  # says who hears next
     [to_partner] = dm(rapport.fake, PARTNER)
     assert "<@U01LEAD001>" in str(to_partner["blocks"])
     assert row(db).next_nudge_at is None and row(db).escalated_at is not None
