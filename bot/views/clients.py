@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock, Option, SectionBlock
 from slack_sdk.models.blocks.basic_components import MarkdownTextObject
@@ -20,6 +21,9 @@ from bot.services.owners import Person
 from bot.services.quiet import WaitFacts
 from bot.views import followups as followup_view
 from bot.views import quiet as quiet_view
+
+if TYPE_CHECKING:
+    from storage.models import Contact
 from bot.views.common import blocks_json, button, context, face_label, local_time, mrkdwn_escape, section
 
 NOTE_PREVIEW = 280
@@ -31,6 +35,27 @@ def _person(person: Person | None, locale: str | None) -> str:
     if person.slack_user_id:
         return f"<@{person.slack_user_id}>"
     return mrkdwn_escape(person.name or person.email or "?")
+
+
+CONTACTS_SHOWN = 5
+
+
+def _contacts(contacts: Sequence[Contact], tz: str | None, lc: str | None) -> str:
+    """The client's contacts, each with when we last heard from them and last reached out."""
+    shown = []
+    for contact in contacts[:CONTACTS_SHOWN]:
+        moments = [
+            t(key, lc, when=local_time(at, tz, "%a %d %b"))
+            for key, at in (
+                ("card.heard", contact.last_inbound_at),
+                ("card.reached", contact.last_outbound_at),
+            )
+            if at is not None
+        ]
+        name = mrkdwn_escape(contact.name)
+        shown.append(f"{name} ({' · '.join(moments)})" if moments else name)
+    more = len(contacts) - CONTACTS_SHOWN
+    return t("card.contacts", lc, contacts=", ".join(shown)) + (f" +{more}" if more > 0 else "")
 
 
 def card(
@@ -63,6 +88,8 @@ def card(
     ]
     if c.aliases:
         blocks.append(context(t("card.aliases", lc, aliases=mrkdwn_escape(", ".join(c.aliases)))))
+    if client.contacts:
+        blocks.append(context(_contacts(client.contacts, tz, lc)))
     if c.last_touchpoint is not None:
         tp = c.last_touchpoint
         blocks.append(

@@ -220,6 +220,7 @@ def test_home_and_the_client_card_show_who_we_are_waiting_on(rapport, db, clock)
     card = rapport.slack.command("/rapport", "client acme", user=USER).json()
     assert "Waiting for an answer" in str(card["blocks"]) and "*Jan*" not in str(card["blocks"])
     assert "Jan" in str(card["blocks"]) and "6 working days" in str(card["blocks"])
+    assert "Contacts: Jan (reached Tue 24 Nov)" in str(card["blocks"])
 
 
 def test_nobody_outside_the_client_can_settle_a_wait(rapport, db):
