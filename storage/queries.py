@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, delete, func, insert, literal, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -298,6 +299,33 @@ def pending_prompts(session: Session, team_id: str, staff_id: int, limit: int = 
 
 
 # --- outbox -----------------------------------------------------------------------------------
+
+
+def _insert_ignoring_conflicts(session: Session, table: Any) -> Any:
+    """An INSERT that leaves a row whose unique columns are taken alone (both dialects say it alike)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def insert_keyed_outbox(session: Session, values: dict[str, Any]) -> int | None:
+    """Queue a row with a key unless its workspace, kind and key are queued already; the new row's id,
+    or None. One statement, so two processes queueing the same key at once make one row."""
+    statement = (
+        _insert_ignoring_conflicts(session, OutboxMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["team_id", "kind", "key"])
+        .returning(OutboxMessage.id)
+    )
+    return session.execute(statement).scalar()
+
+
+def outbox_by_key(session: Session, team_id: str, kind: str, key: str) -> OutboxMessage | None:
+    return session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.team_id == team_id, OutboxMessage.kind == kind, OutboxMessage.key == key
+        )
+    ).first()
 
 
 # A claim made by a version that did not yet say how long it lasts held for five minutes.
