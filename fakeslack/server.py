@@ -122,6 +122,11 @@ class _Fault:
     rng: random.Random | None = None
 
 
+# A post arriving this much early still finds its token: the network does not keep a sender's spacing
+# to the millisecond, and Slack's limits are "about".
+_ARRIVAL_JITTER = 0.05
+
+
 @dataclass
 class _Bucket:
     """A token bucket: `rate` tokens a second, up to `capacity`; a post takes one."""
@@ -135,7 +140,8 @@ class _Bucket:
         """Seconds until a token is there (0: there is one)."""
         self.tokens = min(self.capacity, self.tokens + max(0.0, now - self.at) * self.rate)
         self.at = max(self.at, now)
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+        wait = (1 - self.tokens) / self.rate
+        return 0.0 if wait <= _ARRIVAL_JITTER else wait
 
     def take(self) -> None:
         self.tokens -= 1
@@ -673,9 +679,9 @@ class FakeSlack:
         """Answer chat.postMessage 429 with Retry-After past Slack's limits, as Slack does: about
         `per_channel` messages a second to one conversation, and `per_workspace` a second in a
         workspace. Each is a token bucket that holds as many posts as its rate allows a second (one
-        for a channel: posts to it at least a second apart), refilled on the fake's clock; only
-        posts the fake accepts take a token. None leaves that limit off; `reset` takes them away.
-        A user id and its DM are one conversation."""
+        for a channel: posts to it at least a second apart), refilled on the fake's clock; a post up
+        to 50 ms early is on time; only posts the fake accepts take a token. None leaves that limit
+        off; `reset` takes them away. A user id and its DM are one conversation."""
         for rate in (per_channel, per_workspace):
             if rate is not None and rate <= 0:
                 raise ValueError(f"a rate is a number of posts a second, more than 0: {rate}")

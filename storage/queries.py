@@ -27,6 +27,7 @@ from storage.models import (
     ProcessedEvent,
     Prompt,
     SendAttempt,
+    SendPace,
     Staff,
     Touchpoint,
     UTCDateTime,
@@ -427,6 +428,57 @@ def cancel_outbox(session: Session, team_id: str, ref_type: str, ref_id: int, ki
         .values(status="cancelled")
         .execution_options(synchronize_session=False)
     )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --- the pace of sending ---------------------------------------------------------------------
+
+
+def paces(session: Session, team_id: str, scopes: Sequence[str]) -> dict[str, datetime]:
+    """When the next message may go, for each of these scopes that has a row (see SendPace)."""
+    rows = session.execute(
+        select(SendPace.scope, SendPace.next_at).where(
+            SendPace.team_id == team_id, SendPace.scope.in_(list(scopes))
+        )
+    )
+    return {row.scope: row.next_at for row in rows}
+
+
+def start_pace(session: Session, team_id: str, scope: str, at: datetime) -> None:
+    """A scope's first row (nothing waits before `at`); left alone when another process made it first."""
+    session.execute(
+        _insert_ignoring_conflicts(session, SendPace)
+        .values(team_id=team_id, scope=scope, next_at=at)
+        .on_conflict_do_nothing(index_elements=["team_id", "scope"])
+    )
+
+
+def move_pace(session: Session, team_id: str, scope: str, seen: datetime, to: datetime) -> bool:
+    """Move a scope's next moment from `seen` to `to`, only if nobody moved it since it was seen; True
+    when this caller did."""
+    result = session.execute(
+        update(SendPace)
+        .where(SendPace.team_id == team_id, SendPace.scope == scope, SendPace.next_at == seen)
+        .values(next_at=to)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def hold_pace(session: Session, team_id: str, scope: str, until: datetime) -> None:
+    """Nothing goes in this scope before `until` (a later next moment stays)."""
+    start_pace(session, team_id, scope, until)
+    session.execute(
+        update(SendPace)
+        .where(SendPace.team_id == team_id, SendPace.scope == scope, SendPace.next_at < until)
+        .values(next_at=until)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def forget_paces_before(session: Session, before: datetime) -> int:
+    """Scopes whose next moment is long past hold nothing back: their rows go."""
+    result = session.execute(delete(SendPace).where(SendPace.next_at < before))
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 

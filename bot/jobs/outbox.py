@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import SLACK_TIMEOUT, Deps, NotInstalled, sending_retry_handlers
 from bot.domain.hours import next_working_moment
+from bot.jobs import pacing
 from bot.jobs.job import Job
 from bot.services.staff import needs_profile, refresh_profile, working_hours
 from bot.webclient import longest_call
@@ -202,9 +203,15 @@ class Delivery:
     retried: int = 0
     failed: int = 0
     cancelled: int = 0
+    paced: int = 0  # back in the queue for a moment: Slack's pace for its channel or workspace was full
+    soonest: datetime | None = None  # the earliest moment a message was paced to, in this pass
 
     def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+        return {name: value for name, value in asdict(self).items() if isinstance(value, int)}
+
+    def paced_until(self, at: datetime) -> None:
+        self.paced += 1
+        self.soonest = at if self.soonest is None else min(self.soonest, at)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -217,8 +224,30 @@ class Claim:
     at: datetime
 
 
+# A message held back a moment by its channel's pace goes in another pass over the queue, in the same
+# run, when that moment is at most pacing.WAIT away; this many passes at most.
+PASSES = 20
+
+
 def deliver_due(deps: Deps, now: datetime, *, worker: str = "clock", limit: int = 100) -> Delivery:
+    """Send what is due, in passes: a message whose channel is busy for a moment goes back to the queue
+    rather than hold up the messages behind it, and the next pass, once that moment has come, sends it."""
     result = Delivery()
+    for _ in range(PASSES):
+        result.soonest = None
+        _pass(deps, now, worker, limit, result)
+        if result.soonest is None:
+            break
+        wait = (result.soonest - deps.now()).total_seconds()
+        if wait > pacing.WAIT.total_seconds():
+            break
+        if wait > 0:
+            deps.sleep(wait)
+        now = max(now, deps.now())
+    return result
+
+
+def _pass(deps: Deps, now: datetime, worker: str, limit: int, result: Delivery) -> None:
     with deps.db.session() as session:
         due = queries.due_outbox(session, now, limit)
     for outbox_id, kind in due:
@@ -232,7 +261,6 @@ def deliver_due(deps: Deps, now: datetime, *, worker: str = "clock", limit: int 
             message = session.get(OutboxMessage, outbox_id)
             if message is not None:
                 _deliver_one(deps, session, message, now, result, claim)
-    return result
 
 
 class _Step:
@@ -304,8 +332,7 @@ def _attempt(
             opens = next_working_moment(now, staff.tz, working_hours(staff))
             if opens > now:
                 # Nobody gets a nudge at 2 a.m.: back in the queue until their day starts.
-                message.status, message.not_before = "pending", opens
-                message.claimed_at = message.claimed_until = None
+                _requeue(message, opens)
                 result.deferred += 1
                 return
 
@@ -316,6 +343,9 @@ def _attempt(
         result.cancelled += 1
         return
 
+    step.to("pacing")
+    if not _reserve(deps, session, [message], result):
+        return
     step.to("claiming")
     held = deps.now()
     if not queries.hold_for_sending(session, message.id, claim.worker, claim.at, held, held + lease(kind)):
@@ -330,6 +360,29 @@ def _attempt(
     sent = kind.send(client, message, content)
     _sent(deps, session, message, kind, sent, now, step.to("recording"), note)
     result.sent += 1
+
+
+def _requeue(message: OutboxMessage, at: datetime) -> None:
+    """Back in the queue, unclaimed, until `at`."""
+    message.status, message.not_before = "pending", at
+    message.claimed_at = message.claimed_until = None
+
+
+def _reserve(deps: Deps, session: Session, rows: Sequence[OutboxMessage], result: Delivery) -> bool:
+    """Wait for the moment this message (its rows: one, or a person's nudges) may go to Slack (see
+    bot.jobs.pacing); False when that is not soon, and its rows are back in the queue until then."""
+    team_id, channel = rows[0].team_id, rows[0].channel
+    moment = pacing.reserve(session, team_id, channel, deps.now(), pacing.workspace_gap(deps.settings))
+    if not moment.reserved:
+        for row in rows:
+            _requeue(row, moment.at)
+            result.paced_until(moment.at)
+        return False
+    session.commit()  # the moment is this process's: others reserve the ones after it
+    wait = (moment.at - deps.now()).total_seconds()
+    if wait > 0:
+        deps.sleep(wait)
+    return True
 
 
 def _sent(
@@ -399,6 +452,8 @@ def _failed(
     what = code if step.name == "sending" else f"{step.name}: {code}"
     _record(session, message, now, False, what, step.started)
     _fail(session, message, now, what, result, permanent=permanent, deps=deps, wait=wait)
+    if wait > timedelta(0):  # Slack asked the workspace to wait: no clock process sends there meanwhile
+        pacing.hold_workspace(session, message.team_id, deps.now() + wait)
 
 
 def _record(
@@ -442,7 +497,8 @@ def _fail(
         )
     else:
         message.status = "pending"
-        message.not_before = now + max(backoff(message.attempts), wait)
+        # Slack said how long to wait (a 429's Retry-After), or our back-off decides.
+        message.not_before = now + (wait if wait > timedelta(0) else backoff(message.attempts))
         result.retried += 1
         log.warning("outbox %s failed (%s); retrying at %s", message.id, error, message.not_before)
 
