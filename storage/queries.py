@@ -392,6 +392,163 @@ def hold_for_sending(
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
+def ready_to_send(message: OutboxMessage, now: datetime) -> bool:
+    """What `due_outbox` asks of a row, asked of one already read."""
+    if message.status == "pending":
+        return message.not_before <= now
+    if message.status != "sending":
+        return False
+    if message.claimed_until is not None:
+        return message.claimed_until < now
+    return message.claimed_at is not None and message.claimed_at < now - _CLAIM_WITHOUT_END
+
+
+def outbox_rows(session: Session, ids: Sequence[int]) -> list[OutboxMessage]:
+    """These rows, oldest due first."""
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(ids)))
+            .order_by(OutboxMessage.not_before, OutboxMessage.id)
+        )
+    )
+
+
+def _persons_nudges(team_id: str, channel: str, kinds: Sequence[str]) -> Any:
+    """A person's nudges that are not in a message with others (nor in doubt with them)."""
+    return (
+        (OutboxMessage.team_id == team_id)
+        & (OutboxMessage.channel == channel)
+        & OutboxMessage.kind.in_(list(kinds))
+        & OutboxMessage.bundle_id.is_(None)
+    )
+
+
+def _claim(statement: Any, worker: str, now: datetime, until: datetime) -> Any:
+    return (
+        statement.values(status="sending", claimed_at=now, claimed_by=worker, claimed_until=until)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def claim_nudges(
+    session: Session,
+    team_id: str,
+    channel: str,
+    kinds: Sequence[str],
+    now: datetime,
+    due_by: datetime,
+    worker: str,
+    until: datetime,
+    limit: int,
+) -> list[int]:
+    """Claim a person's nudges due before `due_by` (pending, or claimed by a worker that died before
+    sending them), the `limit` oldest; their ids. The conditions are asked again of each row as it is
+    updated, so a row another worker claimed meanwhile stays its."""
+    ready = _persons_nudges(team_id, channel, kinds) & or_(
+        (OutboxMessage.status == "pending") & (OutboxMessage.not_before < due_by), _claim_ran_out(now)
+    )
+    oldest = (
+        select(OutboxMessage.id)
+        .where(ready)
+        .order_by(OutboxMessage.not_before, OutboxMessage.id)
+        .limit(limit)
+    )
+    statement = update(OutboxMessage).where(OutboxMessage.id.in_(oldest), ready)
+    return list(session.scalars(_claim(statement, worker, now, until)))
+
+
+def defer_nudges(
+    session: Session, team_id: str, channel: str, kinds: Sequence[str], now: datetime, until: datetime
+) -> int:
+    """A person's nudges that would be due before `until` wait until then (their next turn); how many."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            _persons_nudges(team_id, channel, kinds),
+            or_(
+                (OutboxMessage.status == "pending") & (OutboxMessage.not_before < until),
+                _claim_ran_out(now),
+            ),
+        )
+        .values(status="pending", not_before=until, claimed_at=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claim_bundle(
+    session: Session, team_id: str, channel: str, bundle_id: int, now: datetime, worker: str, until: datetime
+) -> list[int]:
+    """Claim the rows of a message with several nudges whose outcome is unknown: pending again after a
+    failure, or claimed by a worker that died; their ids."""
+    statement = update(OutboxMessage).where(
+        OutboxMessage.team_id == team_id,
+        OutboxMessage.channel == channel,
+        OutboxMessage.bundle_id == bundle_id,
+        or_((OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now), _claim_ran_out(now)),
+    )
+    return list(session.scalars(_claim(statement, worker, now, until)))
+
+
+def nudged_since(
+    session: Session,
+    team_id: str,
+    channel: str,
+    kinds: Sequence[str],
+    since: datetime,
+    besides: Sequence[int],
+    now: datetime,
+) -> bool:
+    """Whether a nudge other than `besides` went to this person since `since`, or is on its way."""
+    found = session.execute(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.team_id == team_id,
+            OutboxMessage.channel == channel,
+            OutboxMessage.kind.in_(list(kinds)),
+            OutboxMessage.id.not_in(list(besides)),
+            or_(
+                (OutboxMessage.status == "sent") & (OutboxMessage.sent_at >= since),
+                (OutboxMessage.status == "sending") & ~_claim_ran_out(now),
+            ),
+        )
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def hold_bundle_for_sending(
+    session: Session,
+    ids: Sequence[int],
+    worker: str,
+    claimed_at: datetime,
+    now: datetime,
+    until: datetime,
+    bundle_id: int,
+) -> bool:
+    """`hold_for_sending` for the rows of one message: each is marked as going in it (`bundle_id`).
+    False unless every row is still this worker's claim (then the caller rolls back)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(list(ids)),
+            OutboxMessage.status == "sending",
+            OutboxMessage.claimed_by == worker,
+            OutboxMessage.claimed_at == claimed_at,
+        )
+        .values(
+            claimed_at=now,
+            claimed_until=until,
+            bundle_id=bundle_id,
+            in_doubt_since=func.coalesce(OutboxMessage.in_doubt_since, literal(now, UTCDateTime())),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == len(ids)  # type: ignore[attr-defined]
+
+
 def record_attempt(
     session: Session,
     message: OutboxMessage,
@@ -463,6 +620,16 @@ def move_pace(session: Session, team_id: str, scope: str, seen: datetime, to: da
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def reopen_pace(session: Session, team_id: str, scope: str, now: datetime) -> None:
+    """The scope is free from `now`: what held it back went nowhere."""
+    session.execute(
+        update(SendPace)
+        .where(SendPace.team_id == team_id, SendPace.scope == scope, SendPace.next_at > now)
+        .values(next_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def hold_pace(session: Session, team_id: str, scope: str, until: datetime) -> None:

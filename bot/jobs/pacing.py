@@ -132,3 +132,8 @@ def give_back(session: Session, team_id: str, channel: str, turn: Turn) -> None:
     """Nothing went to the person in our turn: it is theirs again, as it was before we took it."""
     if turn.ours and turn.until is not None and turn.previous is not None:
         queries.move_pace(session, team_id, nudge_scope(channel), turn.until, turn.previous)
+
+
+def reopen_turn(session: Session, team_id: str, channel: str, now: datetime) -> None:
+    """The person's turn, taken by a nudge message that never reached them, is theirs again."""
+    queries.reopen_pace(session, team_id, nudge_scope(channel), now)
