@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Row, Table, bindparam, delete, func, insert, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -340,18 +340,38 @@ def _claim_ran_out(now: datetime) -> Any:
     )
 
 
-def due_outbox(session: Session, now: datetime, limit: int = 100) -> list[tuple[int, str]]:
-    """(id, kind) of rows ready to send: pending and due, or claimed by a worker whose claim ran out
-    (it died before finishing)."""
-    rows = session.execute(
-        select(OutboxMessage.id, OutboxMessage.kind)
-        .where(
-            or_((OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now), _claim_ran_out(now))
-        )
-        .order_by(OutboxMessage.not_before, OutboxMessage.id)
-        .limit(limit)
+class Due(NamedTuple):
+    id: int
+    kind: str
+    team_id: str
+    channel: str
+
+
+def due_outbox(session: Session, now: datetime, limit: int = 100) -> list[Due]:
+    """Rows ready to send: pending and due, or claimed by a worker whose claim ran out (it died before
+    finishing); the longest due first.
+
+    Two queries, each the first `limit` rows of one status in the order of its index: one query with
+    OR between the two reads every due row and sorts them all (5 ms with 10,000 due) to keep 100."""
+    order = (OutboxMessage.not_before, OutboxMessage.id)
+    columns = (
+        OutboxMessage.not_before,
+        OutboxMessage.id,
+        OutboxMessage.kind,
+        OutboxMessage.team_id,
+        OutboxMessage.channel,
     )
-    return [(row.id, row.kind) for row in rows]
+    due = session.execute(
+        select(*columns)
+        .where(OutboxMessage.status == "pending", OutboxMessage.not_before <= now)
+        .order_by(*order)
+        .limit(limit)
+    ).all()
+    abandoned = session.execute(
+        select(*columns).where(_claim_ran_out(now)).order_by(*order).limit(limit)
+    ).all()
+    rows = sorted([*due, *abandoned], key=lambda row: (row.not_before, row.id))[:limit]
+    return [Due(row.id, row.kind, row.team_id, row.channel) for row in rows]
 
 
 def claim_outbox(session: Session, outbox_id: int, worker: str, now: datetime, until: datetime) -> bool:
@@ -403,13 +423,15 @@ def ready_to_send(message: OutboxMessage, now: datetime) -> bool:
     return message.claimed_at is not None and message.claimed_at < now - _CLAIM_WITHOUT_END
 
 
-def outbox_rows(session: Session, ids: Sequence[int]) -> list[OutboxMessage]:
-    """These rows, oldest due first."""
+def outbox_rows(session: Session, ids: Sequence[int], *, fresh: bool = False) -> list[OutboxMessage]:
+    """These rows, oldest due first; `fresh`: as the database has them now, also those the session
+    holds already."""
     return list(
         session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.id.in_(list(ids)))
             .order_by(OutboxMessage.not_before, OutboxMessage.id)
+            .execution_options(populate_existing=fresh)
         )
     )
 

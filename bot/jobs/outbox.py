@@ -308,9 +308,12 @@ def _pass(deps: Deps, now: datetime, worker: str, limit: int, result: Delivery) 
     with deps.db.session() as session:
         due = queries.due_outbox(session, now, limit)
     nudges = set(nudge_kinds())
-    for outbox_id, kind in due:
+    people: set[tuple[str, str]] = set()
+    for outbox_id, kind, team_id, channel in due:
         if kind in nudges:
-            _deliver_nudges(deps, outbox_id, now, result, worker)
+            if (team_id, channel) not in people:  # the first of a person's nudges takes all that can go
+                people.add((team_id, channel))
+                _deliver_nudges(deps, outbox_id, now, result, worker)
             continue
         # The moment a claim is made, not the tick's: late in a long batch they are minutes apart.
         claim = Claim(worker, deps.now())
@@ -742,7 +745,7 @@ def _nudge_attempt(
             result.paced_until(moment.at)
         pacing.give_back(session, team_id, channel, nudging.turn)
         return
-    # The gap counts from the moment the message goes.
+    # The gap counts from the moment the message goes (or, once Slack has it, from then).
     nudging.turn = pacing.move_turn(session, team_id, channel, nudging.turn, moment.at + gap)
     for row in later:  # no room left in this message: the next turn
         _requeue(row, max(row.not_before, nudging.turn.until or moment.at + gap))
@@ -762,12 +765,14 @@ def _nudge_attempt(
         log.warning("outbox %s: claimed by another worker meanwhile; leaving them to that one", going_ids)
         return
     session.commit()  # the claims and the doubt are on record before Slack can have the message
-    for row in going:
-        session.refresh(row)
+    queries.outbox_rows(session, going_ids, fresh=True)
 
     step.to("sending")
     sent = _post_carrying(client, lead, content, going_ids)
     started = step.to("recording")
+    # Slack has it now, maybe later than its moment (a 429 waited out within the call): the gap counts
+    # from here.
+    nudging.turn = pacing.move_turn(session, team_id, channel, nudging.turn, deps.now() + gap)
     for row in going:
         _sent(deps, session, row, KINDS.get(row.kind), sent, now, started, None)
     result.sent += len(going)

@@ -29,6 +29,10 @@ from config.settings import Settings
 from storage import queries
 
 CHANNEL_GAP = timedelta(seconds=1)  # chat.postMessage: about one message a second per channel
+# A workspace quiet for a while may take half a second's worth of its posts at once: Slack allows
+# bursts, and the other half is room for a post Slack refused with a short Retry-After, which the
+# sending client tries again within its call, outside this pace.
+BURST = timedelta(seconds=0.5)
 # A sender waits this long at most for its moment: longer holds its clock process back from the rest
 # of the queue, and a claim on a row lasts only a little longer than its send.
 WAIT = timedelta(seconds=5)
@@ -59,30 +63,34 @@ class Moment:
 
 
 def reserve(session: Session, team_id: str, channel: str, now: datetime, every: timedelta) -> Moment:
-    """The first moment from `now` that both `channel` and its workspace are free, reserved when the
-    workspace is what it waits for, at most WAIT away: then nothing else goes to the channel for a
-    second after it, nor in the workspace for `every`. A busy channel is not waited for: the moments
-    the workspace has meanwhile are other channels'."""
+    """The first moment from `now` that both `channel` and its workspace have room, reserved when the
+    workspace is what it waits for, at most WAIT away. A channel takes a message a second; a
+    workspace one every `every`, and, as Slack allows bursts, up to BURST's worth at once after a
+    quiet while (a token bucket, kept as the time it would be empty: `next_at`). A busy channel is
+    not waited for: the moments the workspace has meanwhile are other channels'."""
     channel_key = channel_scope(channel)
     gaps = {channel_key: CHANNEL_GAP, WORKSPACE: every}
+    burst = {channel_key: timedelta(0), WORKSPACE: max(timedelta(0), BURST - every)}
     for _ in range(_TRIES):
         seen = queries.paces(session, team_id, list(gaps))
         if len(seen) < len(gaps):
             for scope in gaps.keys() - seen.keys():
                 queries.start_pace(session, team_id, scope, now)
             continue
-        at = max(now, *seen.values())
-        if at - now > WAIT or (at > now and seen[channel_key] > seen[WORKSPACE]):
+        room = {scope: max(now, seen[scope] - burst[scope]) for scope in gaps}
+        at = max(room.values())
+        if at - now > WAIT or (at > now and room[channel_key] > room[WORKSPACE]):
             return Moment(at, reserved=False)
-        moved: list[str] = []
+        moved: list[tuple[str, datetime]] = []
         for scope, gap in gaps.items():
-            if not queries.move_pace(session, team_id, scope, seen[scope], at + gap):
+            after = max(seen[scope], at) + gap
+            if not queries.move_pace(session, team_id, scope, seen[scope], after):
                 break
-            moved.append(scope)
+            moved.append((scope, after))
         else:
             return Moment(at, reserved=True)
-        for scope in moved:  # another process took the other scope's moment: try again from the start
-            queries.move_pace(session, team_id, scope, at + gaps[scope], seen[scope])
+        for scope, after in moved:  # another process took the other scope's moment: try again
+            queries.move_pace(session, team_id, scope, after, seen[scope])
     return Moment(now + CHANNEL_GAP, reserved=False)
 
 
