@@ -6,6 +6,7 @@ context (`bot.listeners.common.deps_of`), the clock passes them to each job.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -81,6 +82,9 @@ class Deps:
     settings: Settings
     db: Database
     clock: Callable[[], datetime] = system_clock
+    # How the outbox waits for its moment to send (Slack's pace): a clock that is not the system's
+    # (the demo's, the tests') moves itself forward instead of sleeping.
+    sleep: Callable[[float], None] = time.sleep
     client: WebClient | None = None
     installation_store: InstallationStore | None = None
     identity: BotIdentity | None = None  # who the bot is, in the one workspace of a bot token

@@ -71,6 +71,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}.") from None
 
 
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise SystemExit(f"{name} must be at least 1, got {value}.")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     bot_token: str | None = field(default=None, repr=False)
@@ -93,6 +100,12 @@ class Settings:
     prompt_expiry_hours: int = 8
     outbox_max_attempts: int = 5
     scheduler_interval_seconds: int = 30
+    # Slack allows chat.postMessage about one message a second per channel and, for a workspace, only
+    # says "several hundred a minute" with bursts: Rapport posts at most this many a minute per
+    # workspace, well under that, whatever the number of clock processes.
+    workspace_posts_per_minute: int = 60
+    # A person gets at most one nudge message in this long; nudges due meanwhile wait and go together.
+    nudge_gap_seconds: int = 30 * 60
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -119,6 +132,8 @@ class Settings:
             prompt_expiry_hours=_int(env, "RAPPORT_PROMPT_EXPIRY_HOURS", 8),
             outbox_max_attempts=_int(env, "RAPPORT_OUTBOX_MAX_ATTEMPTS", 5),
             scheduler_interval_seconds=_int(env, "RAPPORT_SCHEDULER_INTERVAL_SECONDS", 30),
+            workspace_posts_per_minute=_positive(env, "RAPPORT_POSTS_PER_MINUTE", 60),
+            nudge_gap_seconds=_positive(env, "RAPPORT_NUDGE_GAP_MINUTES", 30) * 60,
         )
 
     @property

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from bot.views.nudges import part_of
 from demo.agency import STAFF, DemoClient, Person
 from fakeslack import render_message, render_view
 from storage.models import FollowUp, Wait
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 SHOWCASES = (
     "promise_made",
+    "bundled_nudge",
     "promise_nudge",
     "promise_snoozed",
     "promise_done",
@@ -47,6 +49,7 @@ class Promises:
         self.silent: str | None = None  # the contact who does not answer the outreach
         self.ignored: set[int] = set()  # follow-ups nobody acts on: reminded, then escalated
         self.forgotten: set[str] = set()
+        self.second: set[int] = set()  # follow-ups that came with another in one DM: done at once
 
     # ----- planning
 
@@ -58,6 +61,11 @@ class Promises:
         wednesday = (monday + timedelta(days=2)).strftime("%A").lower()
         text = f"{client.typed(demo.rng)} send the revised plan {wednesday}"
         demo.at(self.at_local(monday, 10 * 60 + 5, promiser.tz), self.promise, promiser, text)
+        # A second promise for the same day: both come due that morning, and go as one DM.
+        other = next((c for c in demo.clients if c is not client and promiser in c.owners()), None)
+        other = other or next(c for c in demo.clients if c is not client)
+        text = f"{other.typed(demo.rng)} share the workshop notes {wednesday}"
+        demo.at(self.at_local(monday, 14 * 60 + 40, promiser.tz), self.promise, promiser, text)
         quiet_client = next(
             c for c in demo.clients if len(c.contacts) > 1 and c.lead.tz != "America/New_York"
         )
@@ -179,33 +187,52 @@ class Promises:
     # ----- nudges that reach staff
 
     def saw(self, person: Person, message: dict[str, Any]) -> bool:
-        """React to a follow-up or quiet-contact nudge; False for any other message."""
+        """React to a follow-up or quiet-contact nudge (or a DM of several); False for any other
+        message."""
+        demo = self.demo
+        nudges = nudges_in(message)
+        if len(nudges) > 1:
+            demo.count["bundled_nudges"] += len(nudges)
+            if demo.week.want("bundled_nudge"):
+                title = f"DM to {person.name}, {demo.when(person)}: {len(nudges)} nudges due together, one DM"
+                demo.week.show("bundled_nudge", title, demo.render(message))
+        seen = [self._saw_one(person, message, nudge, n, len(nudges)) for n, nudge in enumerate(nudges)]
+        return any(seen)
+
+    def _saw_one(
+        self, person: Person, message: dict[str, Any], nudge: dict[str, Any], n: int, of: int
+    ) -> bool:
+        """React to the `n`th of the `of` nudges a DM carries."""
         from demo.simulation import find_element
 
         demo = self.demo
         later = demo.clock.now + timedelta(minutes=demo.rng.randrange(10, 60, 5))
-        done = find_element(message, "followup_done")
+        done = find_element(nudge, "followup_done")
         if done is not None:
             followup_id = int(str(done[1]["value"]).split(":")[0])
             source = self._source(followup_id)
             if followup_id in self.ignored:
-                self._ignored_nudge(person, message)
+                self._ignored_nudge(person, nudge)
+                return True
+            if n > 0:  # the second of a DM of several: done at once
+                self.second.add(followup_id)
+                demo.at(later, self.done, person, message["ts"], followup_id)
                 return True
             showcase = "recovery_nudge" if source == "recovery" else "promise_nudge"
-            if source is not None and demo.week.want(showcase):
+            if source is not None and of == 1 and demo.week.want(showcase):
                 title = f"DM to {person.name}, {demo.when(person)}"
                 if source == "recovery":
                     title += ": the recovery step is due"
-                demo.week.show(showcase, title, demo.render(message))
+                demo.week.show(showcase, title, demo.render(nudge))
             action = self.done if followup_id in self.snoozed else self.snooze
             demo.at(later, action, person, message["ts"], followup_id)
             return True
-        replied = find_element(message, "quiet_replied")
+        replied = find_element(nudge, "quiet_replied")
         if replied is not None:
             demo.count["quiet_nudges"] += 1
             if demo.week.want("quiet_nudge"):
                 title = f"DM to {person.name}, {demo.when(person)}"
-                demo.week.show("quiet_nudge", title, demo.render(message))
+                demo.week.show("quiet_nudge", title, demo.render(nudge))
             demo.at(later, self.log_followup, person, message["ts"])
             return True
         return False
@@ -232,11 +259,10 @@ class Promises:
             return row.source if row is not None else None
 
     def snooze(self, person: Person, ts: str, followup_id: int) -> None:
-        from demo.simulation import find_element
 
         demo = self.demo
         message = demo.current(person, ts)
-        found = find_element(message or {}, "followup_snooze")
+        found = element_of(message or {}, "followup_snooze", followup_id)
         if message is None or found is None:
             return
         block_id, element = found
@@ -250,7 +276,7 @@ class Promises:
             message=message,
         )
         updated = demo.current(person, ts) or {}
-        if "Snoozed" not in str(updated.get("text")):
+        if "Snoozed" not in said(updated):
             demo.problems.append(f"Snooze did not update the nudge: {updated.get('text')!r}")
             return
         self.snoozed.add(followup_id)
@@ -260,11 +286,10 @@ class Promises:
             demo.week.show("promise_snoozed", title, demo.render(updated))
 
     def done(self, person: Person, ts: str, followup_id: int) -> None:
-        from demo.simulation import find_element
 
         demo = self.demo
         message = demo.current(person, ts)
-        found = find_element(message or {}, "followup_done")
+        found = element_of(message or {}, "followup_done", followup_id)
         if message is None or found is None:
             return
         block_id, element = found
@@ -276,10 +301,12 @@ class Promises:
             message=message,
         )
         updated = demo.current(person, ts) or {}
-        if "Done:" not in str(updated.get("text")):
+        if "Done:" not in said(updated):
             demo.problems.append(f"Done did not update the nudge: {updated.get('text')!r}")
             return
         demo.count["promises_done"] += 1
+        if followup_id in self.second:
+            return
         if demo.week.want("promise_done"):
             title = f"... asked again, {demo.when(person)}; {person.first} clicked Done"
             demo.week.show("promise_done", title, demo.render(updated))
@@ -314,14 +341,44 @@ class Promises:
             wait = session.scalars(select(Wait).order_by(Wait.id.desc())).first()
             status = wait.status if wait else None
         updated = demo.current(person, ts) or {}
-        if (
-            response.status != 200
-            or status != "followed_up"
-            or "stopped waiting" not in str(updated.get("text"))
-        ):
+        if response.status != 200 or status != "followed_up" or "stopped waiting" not in said(updated):
             demo.problems.append(f"the follow-up from a quiet-contact nudge was not recorded: {status!r}")
             return
         demo.count["quiet_followups"] += 1
         if demo.week.want("quiet_followup"):
             title = f'... {person.first} clicked "Log a follow-up", {demo.when(person)}, and saved it'
             demo.week.show("quiet_followup", title + "; the DM now reads", demo.render(updated))
+
+
+def nudges_in(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each nudge in a DM as a message of its own: the DM itself when it is one nudge; in a DM of
+    several, each nudge's blocks (they say whose they are in their block_ids)."""
+    parts: dict[int, list[dict[str, Any]]] = {}
+    for block in message.get("blocks") or []:
+        _, part = part_of(block.get("block_id"))
+        if part is not None:
+            parts.setdefault(part, []).append(block)
+    if len(parts) < 2:
+        return [message]
+    return [{**message, "text": "", "blocks": blocks} for blocks in parts.values()]
+
+
+def element_of(message: dict[str, Any], action_id: str, subject_id: int) -> tuple[str, dict[str, Any]] | None:
+    """The control with this action id on the nudge about `subject_id` (its value, or its options'
+    values, start with the id), wherever it sits in the DM."""
+    from demo.simulation import find_element
+
+    for nudge in nudges_in(message):
+        found = find_element(nudge, action_id)
+        if found is None:
+            continue
+        element = found[1]
+        values = [element.get("value"), *(o.get("value") for o in element.get("options") or [])]
+        if any(str(v).split(":")[0] == str(subject_id) for v in values if v):
+            return found
+    return None
+
+
+def said(message: dict[str, Any]) -> str:
+    """Everything a DM says, its notification text and its blocks (a DM of several keeps its text)."""
+    return f"{message.get('text')} {message.get('blocks')}"

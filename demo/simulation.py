@@ -64,6 +64,10 @@ class Clock:
     def __call__(self) -> datetime:
         return self.now
 
+    def sleep(self, seconds: float) -> None:
+        """What the app waits for (Slack's pace between messages) passes at once."""
+        self.now += timedelta(seconds=seconds)
+
 
 def local(at: datetime, tz: str, fmt: str = "%a %d %b %H:%M") -> str:
     return at.astimezone(ZoneInfo(tz)).strftime(fmt)
@@ -171,6 +175,7 @@ class Demo:
         )
         wsgi = create_wsgi_app(settings, db=self.db, clock=self.clock, listener_executor=InlineExecutor())
         self.deps: Deps = wsgi.deps
+        self.deps.sleep = self.clock.sleep
         self.slack = SlackSender(
             signing_secret=self.signing_secret,
             transport=WSGITransport(wsgi),

@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.jobs.outbox import nudge_kinds
 from demo.guard import is_loopback
-from demo.simulation import Demo
+from demo.simulation import Demo, plural
 from storage.models import CheckIn, FollowUp, OutboxMessage, Prompt, SendAttempt, Touchpoint, Wait
 
 
@@ -46,6 +47,23 @@ def summary(demo: Demo, stats: dict[str, Any], network: Counter[str]) -> None:
             session.execute(select(FollowUp.status, func.count()).group_by(FollowUp.status))
         )
         waits = tally(session.execute(select(Wait.status, func.count()).group_by(Wait.status)))
+        # DMs that carried several nudges, and how many nudges they carried
+        shared = (
+            session.execute(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(
+                    OutboxMessage.status == "sent",
+                    OutboxMessage.kind.in_(nudge_kinds()),
+                    OutboxMessage.response_ts.is_not(None),
+                )
+                .group_by(OutboxMessage.response_channel, OutboxMessage.response_ts)
+                .having(func.count() > 1)
+            )
+            .scalars()
+            .all()
+        )
+        bundles, bundled = len(shared), int(sum(shared))
         attempts = count(SendAttempt)
         attempts_ok = count(SendAttempt, SendAttempt.ok.is_(True))
     sent = sum(outbox.values())
@@ -86,6 +104,10 @@ def summary(demo: Demo, stats: dict[str, Any], network: Counter[str]) -> None:
         f"{outbox.get('quiet_escalation', 0)} partners told; {waits.get('replied', 0)} answered, "
         f"{waits.get('followed_up', 0)} now a follow-up, {waits.get('open', 0)} still waiting"
     )
+    say(
+        f"  Nudges bundled:            {bundled} nudges due together went as {plural(bundles, 'DM')} "
+        "(at most one nudge DM per person per 30 minutes)"
+    )
     say(f"  Send attempts recorded:    {attempts} ({attempts_ok} ok)")
     say(
         f"  Deferred to working hours: {simulated['deferred']} times, "
@@ -118,6 +140,8 @@ def summary(demo: Demo, stats: dict[str, Any], network: Counter[str]) -> None:
         followups_by_status=followups_by_status,
         waits=waits,
         send_attempts=attempts,
+        bundles=bundles,
+        bundled=bundled,
         send_attempts_ok=attempts_ok,
         deferred=simulated["deferred"],
         deferred_at_night=simulated["night_deferred"],

@@ -5,7 +5,9 @@ form/JSON encoding, files_upload_v2's raw upload step), so tests exercise the sa
 production. Every call is checked against `spec/web_api_methods.json` (generated from
 slackapi/slack-api-specs, see spec/PROVENANCE.md) and Block Kit payloads are validated, so payloads
 that real Slack would refuse fail here too. Faults (429, 5xx, ok:false errors, slowness, a dropped
-connection) can be injected per method. Message timestamps come from the fake's `clock`, so
+connection) can be injected per method, for every call or a random share of them, and chat.postMessage
+can be held to Slack's rate limits (`limit_posts`: per conversation and per workspace, 429 with
+Retry-After past them). Message timestamps come from the fake's `clock`, so
 conversations.history's `oldest` and `latest` mean what they mean on Slack.
 """
 
@@ -19,7 +21,9 @@ import email.policy
 import hashlib
 import http.client
 import json
+import math
 import mimetypes
+import random
 import re
 import socket
 import threading
@@ -114,6 +118,42 @@ class _Fault:
     delay: float
     remaining: int | None
     hang_up: bool = False
+    share: float = 1.0  # the part of matching calls it takes, chosen at random with `rng`
+    rng: random.Random | None = None
+
+
+# A post arriving this much early still finds its token: the network does not keep a sender's spacing
+# to the millisecond, and Slack's limits are "about".
+_ARRIVAL_JITTER = 0.05
+
+
+@dataclass
+class _Bucket:
+    """A token bucket: `rate` tokens a second, up to `capacity`; a post takes one."""
+
+    rate: float
+    capacity: float
+    tokens: float
+    at: float
+
+    def wait(self, now: float) -> float:
+        """Seconds until a token is there (0: there is one)."""
+        self.tokens = min(self.capacity, self.tokens + max(0.0, now - self.at) * self.rate)
+        self.at = max(self.at, now)
+        wait = (1 - self.tokens) / self.rate
+        return 0.0 if wait <= _ARRIVAL_JITTER else wait
+
+    def take(self) -> None:
+        self.tokens -= 1
+
+    def give_back(self) -> None:
+        self.tokens = min(self.capacity, self.tokens + 1)
+
+
+@dataclass(frozen=True)
+class _PostLimits:
+    per_channel: float | None
+    per_workspace: float | None
 
 
 @dataclass
@@ -392,6 +432,9 @@ class FakeSlack:
         self._views_by_id: dict[str, dict[str, Any]] = {}
         self._triggers: dict[str, list[Any]] = {}  # id -> [issued_monotonic, used]
         self._faults: list[_Fault] = []
+        self._post_limits: _PostLimits | None = None
+        self._buckets: dict[tuple[str, str], _Bucket] = {}
+        self.limited: list[Call] = []  # posts answered 429 by the limits of `limit_posts`
         self._pending_files: dict[str, dict[str, Any]] = {}
         self._file_objects: dict[str, dict[str, Any]] = {}
         self._response_urls: dict[str, dict[str, Any]] = {}
@@ -608,6 +651,8 @@ class FakeSlack:
         delay: float = 0.0,
         times: int | None = 1,
         hang_up: bool = False,
+        share: float = 1.0,
+        seed: int = 0,
     ) -> None:
         """Make the next `times` calls to `method` ("*" = any; None = until reset) misbehave.
 
@@ -616,14 +661,33 @@ class FakeSlack:
         connection without an answer (Slack unreachable for that method: clients see the connection
         drop). status defaults to 429, except when only `delay`, `error` or `hang_up` is given (then
         the call is answered normally after the delay, or with the error on HTTP 200). Method names
-        "response_url" and "upload" work too.
+        "response_url" and "upload" work too. `share` below 1 picks that part of the calls at random
+        (seeded with `seed`, so a run can be repeated), e.g. share=0.1 for one call in ten; `times`
+        then counts the calls picked.
         """
         if times is not None and times <= 0:
             return
+        if not 0 < share <= 1:
+            raise ValueError(f"share is a part of the calls, more than 0 and at most 1: {share}")
         if status is _UNSET:
             status = 200 if (error is not None or delay > 0 or hang_up) else 429
+        rng = random.Random(seed) if share < 1 else None
         with self._lock:
-            self._faults.append(_Fault(method, status, retry_after, error, delay, times, hang_up))
+            self._faults.append(_Fault(method, status, retry_after, error, delay, times, hang_up, share, rng))
+
+    def limit_posts(self, *, per_channel: float | None = 1.0, per_workspace: float | None = None) -> None:
+        """Answer chat.postMessage 429 with Retry-After past Slack's limits, as Slack does: about
+        `per_channel` messages a second to one conversation, and `per_workspace` a second in a
+        workspace. Each is a token bucket that holds as many posts as its rate allows a second (one
+        for a channel: posts to it at least a second apart), refilled on the fake's clock; a post up
+        to 50 ms early is on time; only posts the fake accepts take a token. None leaves that limit
+        off; `reset` takes them away. A user id and its DM are one conversation."""
+        for rate in (per_channel, per_workspace):
+            if rate is not None and rate <= 0:
+                raise ValueError(f"a rate is a number of posts a second, more than 0: {rate}")
+        with self._lock:
+            self._post_limits = _PostLimits(per_channel, per_workspace)
+            self._buckets.clear()
 
     def reset(self) -> None:
         """Forget traffic and state (messages, views, uploads, faults).
@@ -646,6 +710,9 @@ class FakeSlack:
             self._views_by_id.clear()
             self._triggers.clear()
             self._faults.clear()
+            self._post_limits = None
+            self._buckets.clear()
+            self.limited.clear()
             self._pending_files.clear()
             self._file_objects.clear()
             self._response_urls.clear()
@@ -756,6 +823,8 @@ class FakeSlack:
         with self._lock:
             for f in self._faults:
                 if f.method in (method, "*"):
+                    if f.rng is not None and f.rng.random() >= f.share:
+                        continue  # not one of the calls it picks
                     if f.remaining is not None:
                         f.remaining -= 1
                         if f.remaining <= 0:
@@ -836,15 +905,60 @@ class FakeSlack:
             reply = self._fault_reply(fault, call)
             if reply is not None:
                 return reply
+        taken: list[_Bucket] = []
+        if method == "chat.postMessage" and call.team_id is not None:
+            wait, taken = self._take_post_tokens(call.team_id, args.get("channel"))
+            if wait > 0:
+                call.error, call.status = "ratelimited", 429
+                self._record(self.faults, call)
+                self._record(self.limited, call)
+                retry_after = str(max(1, math.ceil(wait)))
+                return _json_reply({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": retry_after})
         try:
             result = self._dispatch(method, args, token, auth, json_error)
         except ApiError as exc:
+            with self._lock:
+                for bucket in taken:  # a post Slack refuses does not count against its limits
+                    bucket.give_back()
             call.error = exc.error
             self._record(self.rejected, call)
             return _json_reply(exc.body)
         self._record(self.calls, call)
         with self._lock:  # answers may share stored state (views.*: the stored view); encode it unchanged
             return _json_reply(result)
+
+    def _take_post_tokens(self, team_id: str, channel: Any) -> tuple[float, list[_Bucket]]:
+        """A token from each bucket this post counts against: how long until every one has one (0:
+        taken), and the buckets taken from."""
+        with self._lock:
+            limits = self._post_limits
+            if limits is None:
+                return 0.0, []
+            conversation = str(channel or "")
+            if conversation[:1] in ("U", "W"):
+                conversation = self._dm_id(conversation)
+            wanted = [
+                (key, rate)
+                for key, rate in (
+                    ((team_id, conversation), limits.per_channel),
+                    ((team_id, ""), limits.per_workspace),
+                )
+                if rate is not None
+            ]
+            now = self.clock()
+            buckets = []
+            for key, rate in wanted:
+                bucket = self._buckets.get(key)
+                if bucket is None:
+                    capacity = max(1.0, rate)
+                    bucket = self._buckets[key] = _Bucket(rate, capacity, capacity, now)
+                buckets.append(bucket)
+            wait = max((bucket.wait(now) for bucket in buckets), default=0.0)
+            if wait > 0:
+                return wait, []
+            for bucket in buckets:
+                bucket.take()
+            return 0.0, buckets
 
     @staticmethod
     def _decode_json_fields(args: dict[str, Any]) -> ApiError | None:

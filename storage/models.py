@@ -444,7 +444,13 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_due", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_status_due", "status", "not_before"),
+        # A person's nudges are gathered into one message by this index, and deferred together.
+        Index("ix_outbox_recipient", "team_id", "channel", "status"),
+        # A nudge is queued once, however often and by however many clock processes it is asked for.
+        UniqueConstraint("team_id", "kind", "key"),
+    )
 
     id: Id = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
@@ -471,7 +477,25 @@ class OutboxMessage(Base):
     response_ts: Mapped[str | None] = mapped_column(String(32))
     ref_type: Mapped[str | None] = mapped_column(String(32))
     ref_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A nudge's subject and stage ("followup:42/reminder-2"): with the workspace and the kind, what
+    # makes it this nudge and no other. Rows without one (prompts, edits) are never the same row.
+    key: Mapped[str | None] = mapped_column(String(200))
+    # The row whose id a message carrying several nudges goes by: every row that went out in it, or
+    # may have (see bot.jobs.outbox), shares it.
+    bundle_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SendPace(Base):
+    """When the next message may go to Slack, for one scope of a workspace: the whole workspace, one
+    channel, or one person's nudges. Moved forward with a conditional UPDATE, so every clock process
+    keeps to the same limits (see bot.jobs.pacing)."""
+
+    __tablename__ = "send_pace"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_at: Mapped[datetime]
 
 
 class SendAttempt(Base):

@@ -51,6 +51,10 @@ class Clock:
         self.now = at
         return at
 
+    def sleep(self, seconds: float) -> None:
+        """What the app waits for (Slack's pace) passes at once."""
+        self.now += timedelta(seconds=seconds)
+
 
 @pytest.fixture(scope="session")
 def _template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -167,6 +171,7 @@ class Rapport:
 def rapport(fake: FakeSlack, db: Database, clock: Clock) -> Rapport:
     settings = make_settings(fake, db)
     wsgi = create_wsgi_app(settings, db=db, clock=clock, listener_executor=InlineExecutor())
+    wsgi.deps.sleep = clock.sleep
     transport = WSGITransport(wsgi)
     sender = SlackSender(
         signing_secret=SIGNING_SECRET,

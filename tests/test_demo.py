@@ -68,6 +68,8 @@ def test_it_shows_what_staff_see(one_week):
     # Light nudges: one reminder ("the last"), then the partner is told of the forgotten promise.
     assert "settings intensity light" in output and "This is the last reminder" in output
     assert "Open past its due moment" in output
+    # Two promises due the same morning: one DM with a section each; Snooze redraws only its own.
+    assert "2 nudges due together, one DM" in output and "2 things to follow up on" in output
 
 
 def test_summary_numbers_match_the_database_and_the_simulation(one_week):
@@ -96,12 +98,15 @@ def test_summary_numbers_match_the_database_and_the_simulation(one_week):
         "quiet_contact",
         "quiet_escalation",
     )
-    assert stats["slack_posts"] == sum(kinds.get(kind, 0) for kind in posts)
+    # nudges due together share one DM: a post for each, less the ones that went with another
+    bundled_away = stats["bundled"] - stats["bundles"]
+    assert stats["slack_posts"] == sum(kinds.get(kind, 0) for kind in posts) - bundled_away
     assert stats["send_attempts"] == stats["send_attempts_ok"] == stats["outbox_sent"]
     assert stats["followups"].get("recovery", 0) == simulated["recoveries"] >= 1
     assert stats["followups"].get("quiet", 0) == simulated["quiet_followups"] >= 1
     assert stats["followups_by_status"].get("done", 0) >= simulated["promises_done"] >= 1
     assert stats["waits"].get("followed_up", 0) == simulated["quiet_followups"]
+    assert stats["bundled"] == simulated["bundled_nudges"] >= 2 and stats["bundles"] >= 1
     assert stats["deferred_at_night"] >= 1
 
 

@@ -136,4 +136,41 @@ def test_0007_gives_everyone_the_standard_intensity_and_goes_back(scratch_url: s
     command.downgrade(alembic_config(scratch_url), "0006")
     with database.engine.connect() as connection:
         assert "intensity" not in {c["name"] for c in inspect(connection).get_columns("staff")}
+
+
+def test_0005_keeps_queued_rows_keyless_and_goes_back(scratch_url: str) -> None:
+    """Rows queued before 0005 have no key and no bundle, and several of one kind live side by side."""
+    command.upgrade(alembic_config(scratch_url), "0004")
+    database = Database(scratch_url)
+    at = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    with database.engine.begin() as connection:
+        old = MetaData()
+        old.reflect(connection)
+        for channel in ("U1", "U2"):
+            connection.execute(
+                insert(old.tables["outbox"]).values(
+                    team_id="T1",
+                    kind="prompt",
+                    channel=channel,
+                    payload={},
+                    respect_working_hours=True,
+                    not_before=at,
+                    status="pending",
+                    attempts=0,
+                    created_at=at,
+                )
+            )
+    database.upgrade()
+    with database.session() as session:
+        queued = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        assert [(row.channel, row.key, row.bundle_id) for row in queued] == [
+            ("U1", None, None),
+            ("U2", None, None),
+        ]
+    command.downgrade(alembic_config(scratch_url), "0004")
+    with database.engine.connect() as connection:
+        outbox = {c["name"] for c in inspect(connection).get_columns("outbox")}
+        tables = set(inspect(connection).get_table_names())
+        count = connection.exec_driver_sql("SELECT count(*) FROM outbox").scalar()
+    assert not {"key", "bundle_id"} & outbox and "send_pace" not in tables and count == 2
     database.dispose()

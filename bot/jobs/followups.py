@@ -46,9 +46,10 @@ def _bad_checkin(session: Session, message: OutboxMessage) -> dict[str, Any] | N
     return followup_view.bad_checkin(found) if found else None
 
 
+# All nudges: at most one nudge DM per person per turn, several due together in one message.
 outbox.register(
-    outbox.Kind(checkins.BAD, _bad_checkin),
-    outbox.Kind(followups.DUE, _draw("due")),
-    outbox.Kind(followups.REMINDER, _draw("reminder")),
-    outbox.Kind(followups.ESCALATION, _draw("escalation", for_owner=False)),
+    outbox.Kind(checkins.BAD, _bad_checkin, nudge=True),
+    outbox.Kind(followups.DUE, _draw("due"), nudge=True),
+    outbox.Kind(followups.REMINDER, _draw("reminder"), nudge=True),
+    outbox.Kind(followups.ESCALATION, _draw("escalation", for_owner=False), nudge=True),
 )

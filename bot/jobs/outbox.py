@@ -17,13 +17,18 @@ Exactly once, even when a worker dies mid-send:
   is found in the conversation's history); a message Slack already has is recorded as sent.
 - A look-up that fails is recorded and retried like a failed send; it never turns into a send.
 - One row's failure, wherever it happens, is recorded on that row and the batch goes on.
+
+At Slack's pace: every send waits for its moment in its channel and workspace, shared by all clock
+processes through the database (bot.jobs.pacing); a 429 that comes back holds the whole workspace for
+its Retry-After. Nudges (kinds with `nudge=True`) go to a person at most once per turn, several in one
+message (see "nudges" below); prompts and every other kind go as they come.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,8 +39,10 @@ from sqlalchemy.orm import Session
 
 from bot.deps import SLACK_TIMEOUT, Deps, NotInstalled, sending_retry_handlers
 from bot.domain.hours import next_working_moment
+from bot.jobs import pacing
 from bot.jobs.job import Job
 from bot.services.staff import needs_profile, refresh_profile, working_hours
+from bot.views import nudges as views_nudges
 from bot.webclient import longest_call
 from config.settings import Settings
 from storage import queries
@@ -72,6 +79,22 @@ PERMANENT_ERRORS = {
     "invalid_arguments",
     "not_in_channel",
     "user_disabled",
+    # Nothing that trying again changes either: the person turned off messages from apps, the token
+    # lacks a scope or a right, the message or its metadata is one Slack will never take.
+    "messages_tab_disabled",
+    "cannot_dm_bot",
+    "missing_scope",
+    "no_permission",
+    "access_denied",
+    "restricted_action",
+    "team_access_not_granted",
+    "ekm_access_denied",
+    "not_allowed_token_type",
+    "token_expired",
+    "too_many_attachments",
+    "invalid_metadata_format",
+    "invalid_metadata_schema",
+    "metadata_too_large",
 }
 FOUND = "found in Slack: an earlier send got there without its outcome being recorded"
 RESENT = "sent again: an earlier send's outcome is unknown and this kind cannot be looked up in Slack"
@@ -108,25 +131,53 @@ class Sender:
         return self.send(client, message, content)
 
 
-def outbox_key(message: OutboxMessage) -> dict[str, Any]:
-    """The message metadata a post carries, by which it is found in Slack again."""
-    return {"event_type": EVENT_TYPE, "event_payload": {"outbox_id": message.id, "team": message.team_id}}
+def outbox_key(message: OutboxMessage, bundle: Sequence[int] = ()) -> dict[str, Any]:
+    """The message metadata a post carries, by which it is found in Slack again: its row's id, and
+    when it carries several nudges, every one of their rows' ids (`bundle`)."""
+    payload: dict[str, Any] = {"outbox_id": message.id, "team": message.team_id}
+    if len(bundle) > 1:
+        payload["bundle"] = list(bundle)
+    return {"event_type": EVENT_TYPE, "event_payload": payload}
+
+
+def carried(metadata: Any, team_id: str) -> set[int]:
+    """The outbox rows a message in Slack carries, by its metadata (none when it is not ours)."""
+    if not isinstance(metadata, dict) or metadata.get("event_type") != EVENT_TYPE:
+        return set()
+    payload = metadata.get("event_payload")
+    if not isinstance(payload, dict) or payload.get("team") != team_id:
+        return set()
+    bundle = payload.get("bundle")
+    ids = [payload.get("outbox_id"), *(bundle if isinstance(bundle, list) else [])]
+    return {n for n in ids if isinstance(n, int) and not isinstance(n, bool)}
 
 
 def _post(client: WebClient, message: OutboxMessage, content: dict[str, Any]) -> Sent:
     """A new message in the channel (a DM when the channel is a user id), carrying its outbox key."""
+    return _post_carrying(client, message, content, ())
+
+
+def _post_carrying(
+    client: WebClient, message: OutboxMessage, content: dict[str, Any], bundle: Sequence[int]
+) -> Sent:
     response = client.chat_postMessage(
-        channel=message.channel, **{**content, "metadata": outbox_key(message)}
+        channel=message.channel, **{**content, "metadata": outbox_key(message, bundle)}
     )
     return Sent(response.get("channel") or message.channel, response.get("ts"))
 
 
 def _find_post(client: WebClient, message: OutboxMessage, since: datetime) -> Sent | None:
     """The post carrying this row's key in the conversation's history since `since`, if Slack has it."""
+    return _find_posts(client, message, {message.id}, since).get(message.id)
+
+
+def _find_posts(client: WebClient, message: OutboxMessage, ids: set[int], since: datetime) -> dict[int, Sent]:
+    """Where Slack has the posts carrying these rows (of `message`'s conversation and workspace), read
+    from the conversation's history since `since`; a row Slack does not have is not in the answer."""
     channel = message.channel
     if channel.startswith(("U", "W")):  # a DM addressed to a person: its id comes from opening it
         channel = client.conversations_open(users=channel)["channel"]["id"]
-    key = outbox_key(message)
+    found: dict[int, Sent] = {}
     cursor = None
     for _ in range(HISTORY_PAGES):
         page = client.conversations_history(
@@ -136,16 +187,12 @@ def _find_post(client: WebClient, message: OutboxMessage, since: datetime) -> Se
             limit=HISTORY_PAGE,
             cursor=cursor,
         )
-        for found in page.get("messages") or []:
-            metadata = found.get("metadata") or {}
-            if (
-                metadata.get("event_type") == EVENT_TYPE
-                and metadata.get("event_payload") == key["event_payload"]
-            ):
-                return Sent(channel, found.get("ts"))
+        for posted in page.get("messages") or []:
+            for outbox_id in carried(posted.get("metadata"), message.team_id) & ids:
+                found.setdefault(outbox_id, Sent(channel, posted.get("ts")))
         cursor = (page.get("response_metadata") or {}).get("next_cursor")
-        if not page.get("has_more") or not cursor:
-            return None
+        if len(found) == len(ids) or not page.get("has_more") or not cursor:
+            return found
     raise LookupError(
         f"over {HISTORY_PAGES * HISTORY_PAGE} messages in {channel} since {since}; not all read"
     )
@@ -178,6 +225,10 @@ class Kind:
     draw: Draw
     send: Sender = post
     on_sent: OnSent | None = None
+    # A nudge (a follow-up due, a reminder, a contact gone quiet...): a post to a person that waits for
+    # their next turn, at most one nudge message per `nudge_gap_seconds`, and goes with their other
+    # nudges due by then, one section each (its `draw` gives that section: text and blocks).
+    nudge: bool = False
 
 
 KINDS: dict[str, Kind] = {}
@@ -186,7 +237,13 @@ KINDS: dict[str, Kind] = {}
 def register(*kinds: Kind) -> None:
     """Make kinds known to the engine (job modules do this when imported)."""
     for kind in kinds:
+        if kind.nudge and kind.send is not post:
+            raise ValueError(f"nudge kind {kind.name!r} must be sent as a post: it may share one")
         KINDS[kind.name] = kind
+
+
+def nudge_kinds() -> list[str]:
+    return sorted(name for name, kind in KINDS.items() if kind.nudge)
 
 
 def lease(kind: Kind | None) -> timedelta:
@@ -202,9 +259,16 @@ class Delivery:
     retried: int = 0
     failed: int = 0
     cancelled: int = 0
+    paced: int = 0  # back in the queue for a moment: Slack's pace for its channel or workspace was full
+    bundles: int = 0  # messages that carried several nudges (their rows count in `sent`)
+    soonest: datetime | None = None  # the earliest moment a message was paced to, in this pass
 
     def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+        return {name: value for name, value in asdict(self).items() if isinstance(value, int)}
+
+    def paced_until(self, at: datetime) -> None:
+        self.paced += 1
+        self.soonest = at if self.soonest is None else min(self.soonest, at)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -217,11 +281,40 @@ class Claim:
     at: datetime
 
 
+# A message held back a moment by its channel's pace goes in another pass over the queue, in the same
+# run, when that moment is at most pacing.WAIT away; this many passes at most.
+PASSES = 20
+
+
 def deliver_due(deps: Deps, now: datetime, *, worker: str = "clock", limit: int = 100) -> Delivery:
+    """Send what is due, in passes: a message whose channel is busy for a moment goes back to the queue
+    rather than hold up the messages behind it, and the next pass, once that moment has come, sends it."""
     result = Delivery()
+    for _ in range(PASSES):
+        result.soonest = None
+        _pass(deps, now, worker, limit, result)
+        if result.soonest is None:
+            break
+        wait = (result.soonest - deps.now()).total_seconds()
+        if wait > pacing.WAIT.total_seconds():
+            break
+        if wait > 0:
+            deps.sleep(wait)
+        now = max(now, deps.now())
+    return result
+
+
+def _pass(deps: Deps, now: datetime, worker: str, limit: int, result: Delivery) -> None:
     with deps.db.session() as session:
         due = queries.due_outbox(session, now, limit)
-    for outbox_id, kind in due:
+    nudges = set(nudge_kinds())
+    people: set[tuple[str, str]] = set()
+    for outbox_id, kind, team_id, channel in due:
+        if kind in nudges:
+            if (team_id, channel) not in people:  # the first of a person's nudges takes all that can go
+                people.add((team_id, channel))
+                _deliver_nudges(deps, outbox_id, now, result, worker)
+            continue
         # The moment a claim is made, not the tick's: late in a long batch they are minutes apart.
         claim = Claim(worker, deps.now())
         with deps.db.session() as session:
@@ -232,7 +325,6 @@ def deliver_due(deps: Deps, now: datetime, *, worker: str = "clock", limit: int 
             message = session.get(OutboxMessage, outbox_id)
             if message is not None:
                 _deliver_one(deps, session, message, now, result, claim)
-    return result
 
 
 class _Step:
@@ -304,8 +396,7 @@ def _attempt(
             opens = next_working_moment(now, staff.tz, working_hours(staff))
             if opens > now:
                 # Nobody gets a nudge at 2 a.m.: back in the queue until their day starts.
-                message.status, message.not_before = "pending", opens
-                message.claimed_at = message.claimed_until = None
+                _requeue(message, opens)
                 result.deferred += 1
                 return
 
@@ -316,6 +407,9 @@ def _attempt(
         result.cancelled += 1
         return
 
+    step.to("pacing")
+    if not _reserve(deps, session, [message], result):
+        return
     step.to("claiming")
     held = deps.now()
     if not queries.hold_for_sending(session, message.id, claim.worker, claim.at, held, held + lease(kind)):
@@ -332,11 +426,34 @@ def _attempt(
     result.sent += 1
 
 
+def _requeue(message: OutboxMessage, at: datetime) -> None:
+    """Back in the queue, unclaimed, until `at`."""
+    message.status, message.not_before = "pending", at
+    message.claimed_at = message.claimed_until = None
+
+
+def _reserve(deps: Deps, session: Session, rows: Sequence[OutboxMessage], result: Delivery) -> bool:
+    """Wait for the moment this message (its rows: one, or a person's nudges) may go to Slack (see
+    bot.jobs.pacing); False when that is not soon, and its rows are back in the queue until then."""
+    team_id, channel = rows[0].team_id, rows[0].channel
+    moment = pacing.reserve(session, team_id, channel, deps.now(), pacing.workspace_gap(deps.settings))
+    if not moment.reserved:
+        for row in rows:
+            _requeue(row, moment.at)
+            result.paced_until(moment.at)
+        return False
+    session.commit()  # the moment is this process's: others reserve the ones after it
+    wait = (moment.at - deps.now()).total_seconds()
+    if wait > 0:
+        deps.sleep(wait)
+    return True
+
+
 def _sent(
     deps: Deps,
     session: Session,
     message: OutboxMessage,
-    kind: Kind,
+    kind: Kind | None,
     sent: Sent,
     now: datetime,
     started: float,
@@ -348,7 +465,7 @@ def _sent(
     message.attempts += 1
     message.response_channel, message.response_ts = sent.channel, sent.ts
     message.in_doubt_since = None
-    if kind.on_sent is not None:
+    if kind is not None and kind.on_sent is not None:
         kind.on_sent(session, deps.settings, message, now)
 
 
@@ -399,6 +516,8 @@ def _failed(
     what = code if step.name == "sending" else f"{step.name}: {code}"
     _record(session, message, now, False, what, step.started)
     _fail(session, message, now, what, result, permanent=permanent, deps=deps, wait=wait)
+    if wait > timedelta(0):  # Slack asked the workspace to wait: no clock process sends there meanwhile
+        pacing.hold_workspace(session, message.team_id, deps.now() + wait)
 
 
 def _record(
@@ -424,7 +543,10 @@ def _fail(
     permanent: bool,
     deps: Deps | None = None,
     wait: timedelta = timedelta(0),
+    quiet: bool = False,
 ) -> None:
+    """Record a failure on the row: failed for good, or back in the queue until it is tried again.
+    `quiet`: the caller logs it, once for all the rows of one message."""
     message.attempts += 1
     message.last_error = error
     message.claimed_at = message.claimed_until = None
@@ -432,6 +554,8 @@ def _fail(
     if permanent or message.attempts >= max_attempts:
         message.status = "failed"
         result.failed += 1
+        if quiet:
+            return
         log.error(
             "outbox %s (%s to %s) failed for good after %s attempt(s): %s",
             message.id,
@@ -442,9 +566,277 @@ def _fail(
         )
     else:
         message.status = "pending"
-        message.not_before = now + max(backoff(message.attempts), wait)
+        # Slack said how long to wait (a 429's Retry-After), or our back-off decides.
+        message.not_before = now + (wait if wait > timedelta(0) else backoff(message.attempts))
         result.retried += 1
-        log.warning("outbox %s failed (%s); retrying at %s", message.id, error, message.not_before)
+        if not quiet:
+            log.warning("outbox %s failed (%s); retrying at %s", message.id, error, message.not_before)
+
+
+# --- nudges: one message per person per turn, carrying every nudge of theirs due by then ------------
+#
+# A person's turn is a send_pace row (bot.jobs.pacing): whoever takes it, with a conditional UPDATE,
+# gathers the person's nudges due within the gap (they would otherwise wait for the next turn), and
+# no other process sends that person a nudge until the gap has passed. Nudges that do not fit in the
+# message, and nudges due later, wait for the next turn. The message carries every row's id in its
+# metadata; its rows are held for sending, in doubt, and recorded as sent together, with the same
+# channel and ts, each followed up by its own kind's `on_sent`. When the outcome of such a message is
+# unknown, it is looked for in Slack before anything goes again: rows Slack has are recorded as sent,
+# and the rest are nudges as before, the turn the lost message took given back.
+
+# Each nudge takes a block at least, and a divider before it: no more fit under the header.
+MOST_NUDGES = (views_nudges.MESSAGE_BLOCKS - 1) // 2
+
+
+def nudge_gap(settings: Settings) -> timedelta:
+    return timedelta(seconds=settings.nudge_gap_seconds)
+
+
+def _deliver_nudges(deps: Deps, outbox_id: int, now: datetime, result: Delivery, worker: str) -> None:
+    """The person this due nudge is for gets it, with their other nudges due by then, if it is their
+    turn; else it waits, with them, for their next."""
+    gap = nudge_gap(deps.settings)
+    with deps.db.session() as session:
+        lead = session.get(OutboxMessage, outbox_id)
+        if lead is None or not queries.ready_to_send(lead, now):
+            return  # gone out with the person's other nudges, or another worker has it
+        team_id, channel = lead.team_id, lead.channel
+        claim = Claim(worker, deps.now())
+        until = claim.at + lease(KINDS.get(lead.kind))
+        if lead.bundle_id is not None:  # went out with others, or may have: Slack is asked first
+            ids = queries.claim_bundle(session, team_id, channel, lead.bundle_id, claim.at, worker, until)
+            session.commit()
+            if ids:
+                _settle_doubt(deps, ids, claim, now, result)
+            return
+        turn = pacing.take_turn(session, team_id, channel, claim.at, gap)
+        if not turn.ours:
+            if turn.until is not None:  # they had a nudge less than a gap ago: these wait for the next
+                kinds = nudge_kinds()
+                result.deferred += queries.defer_nudges(
+                    session, team_id, channel, kinds, claim.at, turn.until
+                )
+            return  # else another worker took their turn a moment ago, and sends them all
+        ids = queries.claim_nudges(
+            session, team_id, channel, nudge_kinds(), claim.at, claim.at + gap, worker, until, MOST_NUDGES
+        )
+        if not ids:
+            pacing.give_back(session, team_id, channel, turn)
+            return
+    _send_nudges(deps, ids, turn, claim, now, result)
+
+
+def _settle_doubt(deps: Deps, ids: list[int], claim: Claim, now: datetime, result: Delivery) -> None:
+    """A message of several nudges whose outcome is unknown: the rows Slack has are sent; the others are
+    nudges waiting as before, and go now, with whatever else of the person's is due."""
+    with deps.db.session() as session:
+        rows = queries.outbox_rows(session, ids)
+        step = _Step()
+        try:
+            step.to("looking in Slack")
+            client = deps.sender_for(rows[0].team_id)
+            doubt = min((row.in_doubt_since for row in rows if row.in_doubt_since), default=claim.at)
+            found = _find_posts(client, rows[0], {row.id for row in rows}, doubt - SLACK_CLOCK_MARGIN)
+            started = step.to("recording")
+            for row in rows:
+                if row.id in found:
+                    _sent(deps, session, row, KINDS.get(row.kind), found[row.id], now, started, FOUND)
+                    result.found += 1
+            rest = [row for row in rows if row.id not in found]
+            for row in rest:  # not in Slack: nudges as before, each in doubt since then all the same
+                row.bundle_id = None
+                _requeue(row, row.not_before)
+            team_id, channel = rows[0].team_id, rows[0].channel
+            if rest and not queries.nudged_since(
+                session, team_id, channel, nudge_kinds(), doubt, ids, deps.now()
+            ):  # nothing reached the person since: the turn the lost message took is theirs again
+                pacing.reopen_turn(session, team_id, channel, deps.now())
+            session.commit()
+        except Exception as error:
+            session.rollback()
+            _nudges_failed(deps, session, ids, claim, now, step, error, result, None)
+            return
+    if rest:
+        _deliver_nudges(deps, rest[0].id, now, result, claim.worker)
+
+
+@dataclass
+class _Nudging:
+    """A message of nudges on its way: the person's turn it goes in, as it stands (moved to count from
+    the moment of sending), and the step it is at."""
+
+    turn: pacing.Turn
+    step: _Step
+
+
+def _send_nudges(
+    deps: Deps, ids: list[int], turn: pacing.Turn, claim: Claim, now: datetime, result: Delivery
+) -> None:
+    with deps.db.session() as session:
+        nudging = _Nudging(turn, _Step())
+        try:
+            _nudge_attempt(deps, session, queries.outbox_rows(session, ids), nudging, claim, now, result)
+        except Exception as error:
+            session.rollback()
+            _nudges_failed(deps, session, ids, claim, now, nudging.step, error, result, nudging.turn)
+
+
+def _nudge_attempt(
+    deps: Deps,
+    session: Session,
+    rows: list[OutboxMessage],
+    nudging: _Nudging,
+    claim: Claim,
+    now: datetime,
+    result: Delivery,
+) -> None:
+    """Send a person's claimed nudges in one message, in their working hours, in their turn."""
+    team_id, channel, step = rows[0].team_id, rows[0].channel, nudging.step
+    try:
+        client = deps.sender_for(team_id)
+    except NotInstalled as error:
+        for row in rows:
+            _fail(session, row, now, str(error), result, permanent=True)
+        return
+    staff = _recipient(session, rows)
+    if staff is not None:
+        if needs_profile(staff, now):
+            step.to("profile")
+            refresh_profile(session, client, staff, now)
+        opens = next_working_moment(now, staff.tz, working_hours(staff))
+        if opens > now:  # nobody gets a nudge at 2 a.m.: all of them wait for the person's day
+            for row in rows:
+                _requeue(row, max(row.not_before, opens))
+                result.deferred += 1
+            pacing.give_back(session, team_id, channel, nudging.turn)
+            return
+
+    parts: list[views_nudges.Part] = []
+    for row in rows:
+        step.to("drawing")
+        kind = KINDS.get(row.kind)
+        try:
+            content = kind.draw(session, row) if kind is not None else None
+        except Exception as error:  # this nudge's own failure: the others go without it
+            log.exception("outbox %s (%s): drawing failed", row.id, row.kind)
+            what = f"drawing: {type(error).__name__}: {error}"
+            _record(session, row, now, False, what, step.started)
+            _fail(session, row, now, what, result, permanent=False, deps=deps)
+            continue
+        if content is None:
+            row.status = "cancelled"
+            result.cancelled += 1
+            continue
+        parts.append(views_nudges.Part(row.id, content))
+    if not parts:
+        pacing.give_back(session, team_id, channel, nudging.turn)
+        return
+    gap = nudge_gap(deps.settings)
+    content, count = views_nudges.bundle(parts, locale=staff.locale if staff else None, every=gap)
+    by_id = {row.id: row for row in rows}
+    going = [by_id[part.outbox_id] for part in parts[:count]]
+    later = [by_id[part.outbox_id] for part in parts[count:]]
+
+    step.to("pacing")
+    moment = pacing.reserve(session, team_id, channel, deps.now(), pacing.workspace_gap(deps.settings))
+    if not moment.reserved:
+        for row in going + later:
+            _requeue(row, moment.at)
+            result.paced_until(moment.at)
+        pacing.give_back(session, team_id, channel, nudging.turn)
+        return
+    # The gap counts from the moment the message goes (or, once Slack has it, from then).
+    nudging.turn = pacing.move_turn(session, team_id, channel, nudging.turn, moment.at + gap)
+    for row in later:  # no room left in this message: the next turn
+        _requeue(row, max(row.not_before, nudging.turn.until or moment.at + gap))
+        result.deferred += 1
+    session.commit()
+    wait = (moment.at - deps.now()).total_seconds()
+    if wait > 0:
+        deps.sleep(wait)
+
+    step.to("claiming")
+    held = deps.now()
+    lead = going[0]
+    going_ids = [row.id for row in going]
+    until = held + lease(KINDS.get(lead.kind))
+    if not queries.hold_bundle_for_sending(session, going_ids, claim.worker, claim.at, held, until, lead.id):
+        session.rollback()
+        log.warning("outbox %s: claimed by another worker meanwhile; leaving them to that one", going_ids)
+        return
+    session.commit()  # the claims and the doubt are on record before Slack can have the message
+    queries.outbox_rows(session, going_ids, fresh=True)
+
+    step.to("sending")
+    sent = _post_carrying(client, lead, content, going_ids)
+    started = step.to("recording")
+    # Slack has it now, maybe later than its moment (a 429 waited out within the call): the gap counts
+    # from here.
+    nudging.turn = pacing.move_turn(session, team_id, channel, nudging.turn, deps.now() + gap)
+    for row in going:
+        _sent(deps, session, row, KINDS.get(row.kind), sent, now, started, None)
+    result.sent += len(going)
+    if len(going) > 1:
+        result.bundles += 1
+
+
+def _recipient(session: Session, rows: Sequence[OutboxMessage]) -> Staff | None:
+    """The person whose working hours the nudges wait for."""
+    staff_id = next(
+        (r.recipient_staff_id for r in rows if r.respect_working_hours and r.recipient_staff_id), None
+    )
+    return session.get(Staff, staff_id) if staff_id is not None else None
+
+
+def _nudges_failed(
+    deps: Deps,
+    session: Session,
+    ids: list[int],
+    claim: Claim,
+    now: datetime,
+    step: _Step,
+    error: Exception,
+    result: Delivery,
+    turn: pacing.Turn | None,
+) -> None:
+    """A failure with one message of nudges is every one of its rows': recorded on each, each retried or
+    failed for good as Slack's answer says, and logged once."""
+    rows = [
+        row
+        for row in queries.outbox_rows(session, ids)
+        if row.status == "sending" and row.claimed_by == claim.worker
+    ]
+    if not rows:
+        log.warning("outbox %s: %s failed after the rows left this worker: %r", ids, step.name, error)
+        return
+    code, permanent, wait = _classify(error)
+    if not isinstance(error, SlackClientError | OSError):  # not Slack or the network: a bug to see
+        log.exception("outbox %s: %s failed", [row.id for row in rows], step.name)
+    answered = (
+        step.name == "sending" and isinstance(error, SlackApiError) and error.response.status_code < 500
+    )
+    what = code if step.name == "sending" else f"{step.name}: {code}"
+    for row in rows:
+        if answered:  # Slack answered, and has not got it: nothing in doubt, no message shared
+            row.in_doubt_since = row.bundle_id = None
+        _record(session, row, now, False, what, step.started)
+        _fail(session, row, now, what, result, permanent=permanent, deps=deps, wait=wait, quiet=True)
+    team_id, channel = rows[0].team_id, rows[0].channel
+    if turn is not None and (step.name not in ("sending", "recording") or answered):
+        pacing.give_back(session, team_id, channel, turn)  # the person got nothing in this turn
+    if wait > timedelta(0):
+        pacing.hold_workspace(session, team_id, deps.now() + wait)
+    ids_text = ", ".join(str(row.id) for row in rows)
+    if all(row.status == "failed" for row in rows):
+        log.error("outbox %s (nudges to %s) failed for good: %s", ids_text, channel, what)
+    else:
+        log.warning(
+            "outbox %s (nudges to %s) failed (%s); retrying at %s",
+            ids_text,
+            channel,
+            what,
+            rows[0].not_before,
+        )
 
 
 def run(deps: Deps, now: datetime, worker: str) -> dict[str, int]:

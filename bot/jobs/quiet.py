@@ -46,7 +46,8 @@ def _draw(escalated: bool) -> Any:
     return draw
 
 
+# Nudges: at most one nudge DM per person per turn, several due together in one message.
 outbox.register(
-    outbox.Kind(quiet.QUIET, _draw(escalated=False)),
-    outbox.Kind(quiet.QUIET_ESCALATION, _draw(escalated=True)),
+    outbox.Kind(quiet.QUIET, _draw(escalated=False), nudge=True),
+    outbox.Kind(quiet.QUIET_ESCALATION, _draw(escalated=True), nudge=True),
 )

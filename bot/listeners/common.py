@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.services.staff import StaffRef, ensure_staff
+from bot.views import nudges as nudge_views
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,33 @@ def update_message(client: WebClient, channel: str | None, ts: str | None, paylo
         client.chat_update(channel=channel, ts=ts, **payload)
     except SlackApiError as error:
         log.warning("chat.update failed: %s", error.response.get("error"))
+
+
+def redraw_clicked(body: dict[str, Any], action: dict[str, Any], redrawn: dict[str, Any]) -> dict[str, Any]:
+    """What a message whose button was used becomes: `redrawn`; or, when the message carries several
+    nudges, that message with only the nudge the button sat on redrawn, the others left as they are."""
+    _, part = nudge_views.part_of(action.get("block_id"))
+    if part is None:
+        return redrawn
+    return nudge_views.replace_part(body.get("message") or {}, part, redrawn)
+
+
+def redraw_part(
+    client: WebClient, channel: str | None, ts: str | None, part: int, redrawn: dict[str, Any]
+) -> None:
+    """After a form opened from one nudge of several in a message: that nudge redrawn in the message
+    as it is now in Slack (read back, since the others may have changed since)."""
+    if not channel or not ts:
+        return
+    try:
+        found = client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
+    except SlackApiError as error:
+        log.warning("conversations.history failed: %s", error.response.get("error"))
+        return
+    message = next((m for m in found.get("messages") or [] if m.get("ts") == ts), None)
+    if message is None:
+        return
+    update_message(client, channel, ts, nudge_views.replace_part(message, part, redrawn))
 
 
 def clicked_message(body: dict[str, Any]) -> tuple[str | None, str | None]:

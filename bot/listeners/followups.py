@@ -19,6 +19,8 @@ from bot.listeners.common import (
     deps_of,
     open_form,
     open_view,
+    redraw_clicked,
+    redraw_part,
     reply,
     run_logged,
     update_message,
@@ -28,6 +30,7 @@ from bot.services import clients, followups, quiet
 from bot.services.staff import StaffRef, needs_profile, refresh_profile, row, working_hours
 from bot.views import common as common_view
 from bot.views import followups as followup_view
+from bot.views import nudges as nudge_views
 from bot.views import quiet as quiet_view
 
 # The change each control on a nudge asks for (see `followups.CHANGES`).
@@ -88,6 +91,7 @@ def followup_submitted(ack: Ack, view: dict[str, Any], client: WebClient, contex
     deps = deps_of(context)
     now = deps.now()
     response_url, checkin_id, wait_id = followup_view.origin_of(view)
+    part = followup_view.part_of_origin(view)
     with acting(context) as (session, staff):
         fields, errors = followup_view.read(
             common_view.submitted(view), staff.tz, working_hours(staff), now, staff.locale
@@ -117,7 +121,12 @@ def followup_submitted(ack: Ack, view: dict[str, Any], client: WebClient, contex
     ack()
     if needs_profile(staff, now):
         deps.background.submit(run_logged, learn_zone, deps, client, staff)
-    if response_url:
+    if part is not None:
+        # From a quiet-contact nudge among others in one message: that nudge alone says what was done.
+        channel, ts, outbox_id = part
+        redrawn = {"text": text, "blocks": common_view.blocks_json([common_view.section(text)])}
+        deps.background.submit(run_logged, redraw_part, client, channel, ts, outbox_id, redrawn)
+    elif response_url:
         # From a quiet-contact nudge: the nudge itself now says what was done about it.
         answer = partial(reply, replace_original=wait_id is not None)
         deps.background.submit(run_logged, answer, deps, response_url, {"text": text})
@@ -145,7 +154,8 @@ def followup_clicked(
     change = BUTTONS.get(action_id)
     if action_id == "followup_reassign":
         # A user select carries no value: the follow-up is named by its block.
-        followup_id = common_view.as_id(str(action.get("block_id") or "").rpartition(":")[2])
+        block_id, _ = nudge_views.part_of(action.get("block_id"))
+        followup_id = common_view.as_id(block_id.rpartition(":")[2])
         arg = common_view.as_text(action.get("selected_user")) or ""
     else:
         followup_id, arg = button_value(action)
@@ -166,7 +176,8 @@ def followup_clicked(
             redrawn = followup_view.listing(listed, staff.tz, staff.locale, deps.now())
             reply(deps, body.get("response_url"), redrawn, replace_original=True)
         return
-    update_message(client, channel, ts, followup_view.after_click(outcome.facts, outcome, deps.now()))
+    redrawn = followup_view.after_click(outcome.facts, outcome, deps.now())
+    update_message(client, channel, ts, redraw_clicked(body, action, redrawn))
 
 
 def log_followup_clicked(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

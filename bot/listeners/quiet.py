@@ -16,6 +16,7 @@ from bot.listeners.common import (
     clicked_message,
     deps_of,
     open_view,
+    redraw_clicked,
     reply,
     update_message,
 )
@@ -25,6 +26,7 @@ from bot.services import access, clients, owners, quiet
 from bot.services import followups as followup_service
 from bot.services.staff import working_hours
 from bot.views import followups as followup_view
+from bot.views import nudges as nudge_views
 from bot.views import quiet as quiet_view
 from storage.models import Client
 
@@ -154,7 +156,7 @@ def quiet_clicked(
     if wait_id is None or not change:
         return
     if change == "followup":
-        _open_followup(body, wait_id, client, context)
+        _open_followup(body, action, wait_id, client, context)
         return
     with acting(context) as (session, staff):
         outcome = quiet.click(session, staff, wait_id, change, arg, now)
@@ -174,7 +176,7 @@ def quiet_clicked(
                 replace_original=True,
             )
         return
-    redrawn = quiet_view.after_click(outcome.facts, outcome, now, tz, wh, lc)
+    redrawn = redraw_clicked(body, action, quiet_view.after_click(outcome.facts, outcome, now, tz, wh, lc))
     if container.get("is_ephemeral"):
         reply(deps, body.get("response_url"), redrawn, replace_original=True)
         return
@@ -182,7 +184,9 @@ def quiet_clicked(
     update_message(client, channel, ts, redrawn)
 
 
-def _open_followup(body: dict[str, Any], wait_id: int, client: WebClient, context: BoltContext) -> None:
+def _open_followup(
+    body: dict[str, Any], action: dict[str, Any], wait_id: int, client: WebClient, context: BoltContext
+) -> None:
     """ "Log a follow-up": the follow-up form, about this contact, to chase it from now on."""
     deps = deps_of(context)
     with acting(context) as (session, staff):
@@ -202,6 +206,14 @@ def _open_followup(body: dict[str, Any], wait_id: int, client: WebClient, contex
         staff.tz,
         response_url=body.get("response_url"),
         wait_id=wait_id,
+        part=_part(body, action),
         locale=staff.locale,
     )
     open_view(client, body.get("trigger_id"), form)
+
+
+def _part(body: dict[str, Any], action: dict[str, Any]) -> tuple[str, str, int] | None:
+    """The message and nudge a button sat on, when that message carries several nudges."""
+    _, outbox_id = nudge_views.part_of(action.get("block_id"))
+    channel, ts = clicked_message(body)
+    return (channel, ts, outbox_id) if channel and ts and outbox_id is not None else None

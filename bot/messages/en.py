@@ -132,6 +132,17 @@ MESSAGES: dict[str, str] = {
     "touchpoint.problem.ambiguous": "“{query}” could be {names}. Pick the right one in the form I opened.",
     "touchpoint.problem.no_title": "What was it? Fill it in in the form, e.g. “call with Jan”.",
     "touchpoint.shortcut_title": "Message from {author}",
+    # several nudges in one DM (each section is its own kind's words)
+    "nudges.bundle.title": "{count} things to follow up on",
+    "nudges.bundle.why": (
+        "Together in one message, so Rapport nudges you at most once every {every}, "
+        "and only in your working hours."
+    ),
+    "nudges.every.minutes": "{count} minutes",
+    "nudges.every.minute": "minute",
+    "nudges.every.hours": "{count} hours",
+    "nudges.every.hour": "hour",
+    "nudges.every.seconds": "{count} seconds",
     # the DM prompt
     "prompt.question": "How did *{client}* feel after *{title}*?",
     "prompt.reminder": "Reminder: how did *{client}* feel after *{title}*?",

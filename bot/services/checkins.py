@@ -155,6 +155,7 @@ def _tell_the_lead(
         not_before=now,
         recipient_staff_id=lead.id,
         ref=("checkin", checkin_id),
+        key=(f"checkin:{checkin_id}", "bad"),
     )
 
 

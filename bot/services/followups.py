@@ -447,7 +447,7 @@ def advance(session: Session, now: datetime, limit: int = 200) -> dict[str, int]
         session.refresh(followup)
         if stage == "escalate":
             followup.escalated_at = now
-            told = _escalate(session, followup, now)
+            told = _escalate(session, followup, now, was)
             _step(session, followup, "escalated", None, now, told)
             counts["followups_escalated"] += 1
             continue
@@ -464,6 +464,7 @@ def advance(session: Session, now: datetime, limit: int = 200) -> dict[str, int]
             not_before=now,
             recipient_staff_id=owner.id,
             ref=("followup", followup.id),
+            key=outbox.nudge_key("followup", followup.id, label, was),
         )
         _step(session, followup, "nudged" if stage == "due" else "reminded", None, now, label)
         counts["followups_nudged" if stage == "due" else "followups_reminded"] += 1
@@ -493,7 +494,7 @@ def _after(
     return None, "none", followup.reminders_sent
 
 
-def _escalate(session: Session, followup: FollowUp, now: datetime) -> str:
+def _escalate(session: Session, followup: FollowUp, now: datetime, was: datetime) -> str:
     """Tell the client's partner, or its backup, once; say who was told (or that nobody could be)."""
     client = followup.client
     for role in ROLES[1:]:  # partner, then backup
@@ -507,6 +508,7 @@ def _escalate(session: Session, followup: FollowUp, now: datetime) -> str:
                 not_before=now,
                 recipient_staff_id=person.id,
                 ref=("followup", followup.id),
+                key=outbox.nudge_key("followup", followup.id, "escalation", was),
             )
             return f"{role} {person.slack_user_id}"
     return "nobody: the client has no partner or backup in Slack"

@@ -565,17 +565,19 @@ def advance(session: Session, now: datetime, limit: int = 200) -> dict[str, int]
         if stage == "quiet":
             if first is not None and first.slack_user_id:
                 wait.nudged_at = now
-                _tell(session, wait, QUIET, first, now)
+                _tell(session, wait, QUIET, first, now, outbox.nudge_key("wait", wait.id, "quiet", was))
                 counts["quiet_told"] += 1
             continue
         wait.escalated_at = now
-        if _escalate(session, wait, first, now):
+        if _escalate(session, wait, first, now, outbox.nudge_key("wait", wait.id, "escalation", was)):
             counts["quiet_escalated"] += 1
     session.flush()
     return counts
 
 
-def _tell(session: Session, wait: Wait, kind: str, person: Staff, now: datetime) -> None:
+def _tell(
+    session: Session, wait: Wait, kind: str, person: Staff, now: datetime, key: tuple[str, str]
+) -> None:
     outbox.enqueue(
         session,
         team_id=wait.team_id,
@@ -584,13 +586,14 @@ def _tell(session: Session, wait: Wait, kind: str, person: Staff, now: datetime)
         not_before=now,
         recipient_staff_id=person.id,
         ref=("wait", wait.id),
+        key=key,
     )
 
 
-def _escalate(session: Session, wait: Wait, told: Staff | None, now: datetime) -> bool:
+def _escalate(session: Session, wait: Wait, told: Staff | None, now: datetime, key: tuple[str, str]) -> bool:
     for role in ROLES[1:]:  # partner, then backup
         person: Staff | None = owners.get(wait.client, role)
         if person is not None and person.slack_user_id and (told is None or person.id != told.id):
-            _tell(session, wait, QUIET_ESCALATION, person, now)
+            _tell(session, wait, QUIET_ESCALATION, person, now, key)
             return True
     return False

@@ -196,10 +196,12 @@ def modal(
     response_url: str | None = None,
     checkin_id: int | None = None,
     wait_id: int | None = None,
+    part: tuple[str, str, int] | None = None,
     locale: str | None = None,
 ) -> dict[str, Any]:
     """The follow-up form, pre-filled with what was typed; a date to pick, a time if one was promised.
-    `checkin_id`: a recovery step after that check-in; `wait_id`: chasing that unanswered outreach."""
+    `checkin_id`: a recovery step after that check-in; `wait_id`: chasing that unanswered outreach;
+    `part`: the nudge it came from, when that sat with others in one message (channel, ts, outbox id)."""
     lc = locale
     blocks: list[dict[str, Any]] = []
     if notice:
@@ -225,7 +227,12 @@ def modal(
         t("followup.form.title", lc),
         t("followup.form.submit", lc),
         t("common.cancel", lc),
-        metadata(r=response_url, c=checkin_id, w=wait_id),
+        metadata(
+            r=response_url,
+            c=checkin_id,
+            w=wait_id,
+            **({"pc": part[0], "pt": part[1], "pn": part[2]} if part else {}),
+        ),
         blocks,
     )
 
@@ -304,6 +311,15 @@ def origin_of(view: Any) -> tuple[str | None, int | None, int | None]:
 
     meta = read_metadata(view.get("private_metadata") if isinstance(view, dict) else None)
     return as_text(meta.get("r")), as_id(meta.get("c")), as_id(meta.get("w"))
+
+
+def part_of_origin(view: Any) -> tuple[str, str, int] | None:
+    """The message and nudge the form came from, when that nudge sat with others in one message."""
+    from bot.views.common import as_id, read_metadata
+
+    meta = read_metadata(view.get("private_metadata") if isinstance(view, dict) else None)
+    channel, ts, outbox_id = as_text(meta.get("pc")), as_text(meta.get("pt")), as_id(meta.get("pn"))
+    return (channel, ts, outbox_id) if channel and ts and outbox_id is not None else None
 
 
 def recovery_notice(locale: str | None) -> str:

@@ -1,7 +1,7 @@
 """follow-ups are nudged on a schedule kept on their rows, and every step is kept
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 16:00:00
 
 A follow-up says whether a time was promised (`has_time`) and the words that said when (read again
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
