@@ -138,11 +138,13 @@ def followup_submitted(ack: Ack, view: dict[str, Any], client: WebClient, contex
 
 def learn_zone(deps: Deps, client: WebClient, staff: StaffRef) -> None:
     """After the answer: the person's zone from Slack, if Rapport did not know it yet, and their
-    promises read again in it (Slack's answer is never waited for before answering the command)."""
+    promises read again in it, and the silences they watch counted in it (Slack's answer is never
+    waited for before answering the command)."""
     now = deps.now()
     with deps.db.session() as session:
-        refreshed = refresh_profile(session, client, row(session, staff), now)
-        followups.rezone(session, StaffRef.of(refreshed), now)
+        refreshed = StaffRef.of(refresh_profile(session, client, row(session, staff), now))
+        followups.rezone(session, refreshed, now)
+        quiet.replan_for(session, refreshed, now)
 
 
 def followup_clicked(

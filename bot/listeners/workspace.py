@@ -8,7 +8,7 @@ from slack_bolt import App, BoltContext
 
 from bot.deps import Deps
 from bot.listeners.common import deps_of
-from bot.services import followups, workspaces
+from bot.services import followups, quiet, workspaces
 from bot.services import staff as staff_service
 
 EVENTS = ("user_change", "app_uninstalled", "tokens_revoked")  # subscriptions (see manifest.yml)
@@ -27,8 +27,9 @@ def user_changed(event: dict[str, Any], context: BoltContext) -> None:
     team_id = context.team_id or user.get("team_id") or ""
     with deps.db.session() as session:
         changed = staff_service.profile_changed(session, team_id, user, deps.now())
-        if changed is not None:  # a new zone: their promises are read again in it
+        if changed is not None:  # a new zone: their promises read again in it, silences counted in it
             followups.rezone(session, changed, deps.now())
+            quiet.replan_for(session, changed, deps.now())
 
 
 def uninstalled(context: BoltContext) -> None:

@@ -101,6 +101,33 @@ def _replan(session: Session, team_id: str, client_ids: list[int], now: datetime
     return moved
 
 
+def replan_for(session: Session, person: StaffRef, now: datetime) -> int:
+    """This person's zone, working days or hours changed: every open wait they would be told of first
+    is counted again in their working time (the quiet moment is N of *their* working days after the
+    outreach). How many moved."""
+    moved = 0
+    waits = session.scalars(
+        select(Wait)
+        .join(Client, Client.id == Wait.client_id)
+        .where(
+            Wait.team_id == person.team_id,
+            Wait.status == OPEN,
+            Wait.stage == "quiet",
+            or_(Client.lead_id == person.id, Wait.staff_id == person.id),
+        )
+    )
+    for wait in waits:
+        first = _told_first(session, wait)
+        if first is None or first.id != person.id:
+            continue
+        planned = max(_quiet_at(session, wait), now)
+        if planned != wait.next_check_at:
+            wait.next_check_at = planned
+            moved += 1
+    session.flush()
+    return moved
+
+
 # --- contacts ------------------------------------------------------------------------------------
 
 

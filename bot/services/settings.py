@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.domain import intensity
 from bot.domain.hours import WorkingHours, days_text, parse_days, parse_span
 from bot.domain.problem import Problem
-from bot.services import followups
+from bot.services import followups, quiet
 from bot.services.staff import StaffRef, row, working_hours
 
 TEXT_QUOTED_MAX = 60  # how much of what was typed is quoted back in a problem
@@ -137,4 +137,5 @@ def save(session: Session, staff: StaffRef, change: Change, now: datetime) -> Sa
     replanned = 0
     if "days" in changed or "hours" in changed:
         replanned = followups.replan(session, StaffRef.of(person), now)
+        quiet.replan_for(session, StaffRef.of(person), now)  # silences are counted in working days
     return Saved(before, after, changed, replanned)

@@ -163,3 +163,21 @@ def test_an_answer_after_the_nudge_was_queued_stops_it(rapport, db, clock):
     clock.set(datetime(2026, 12, 1, 10, 30, tzinfo=UTC))
     rapport.tick()
     assert "quiet_replied" not in str(dm(rapport.fake)) and wait_row(db).status == "replied"
+
+
+def test_the_silence_is_counted_again_when_the_leads_zone_or_days_change(rapport, db, clock):
+    # The lead's zone is not known yet: five working days counted in UTC, Tuesday 1 Dec 09:00 UTC.
+    rapport.fake.inject("users.info", status=500, times=None)
+    wait = outreach(rapport, db, lead=NEW_YORK)
+    assert wait.next_check_at == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    rapport.fake.reset()
+    rapport.slack.event(
+        {"type": "user_change", "user": {"id": NEW_YORK, "team_id": "T0001", "tz": "America/New_York"}}
+    )
+    # Counted in New York: Tuesday 24 Nov 04:00 there is before the day starts, so five working days
+    # from that morning end at the start of Tuesday 1 Dec's working day, 09:00 in New York.
+    assert wait_row(db).next_check_at == datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    # The lead stops working Tuesdays: five full working days are Wed, Thu, Fri, Mon and Wed 2 Dec.
+    answer = rapport.slack.command("/rapport", "settings days mon,wed-fri", user=NEW_YORK)
+    assert "Saved" in answer.json()["text"]
+    assert wait_row(db).next_check_at == datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
