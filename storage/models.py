@@ -155,7 +155,8 @@ class Client(Base):
 
 
 class Segment(Base):
-    """What the clients of one segment share: how long an outreach may go unanswered."""
+    """What the clients of one segment share: how long an outreach may go unanswered, and how often
+    they should hear from us (the health score's contact window: ideal and most days)."""
 
     __tablename__ = "segments"
     __table_args__ = (UniqueConstraint("team_id", "name_key"),)
@@ -164,6 +165,8 @@ class Segment(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     name_key: Mapped[str] = mapped_column(String(50))  # the segment's name, case-folded
     quiet_after_days: Mapped[int | None] = mapped_column(Integer)
+    contact_ideal_days: Mapped[int | None] = mapped_column(Integer)
+    contact_max_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class ClientAlias(Base):
@@ -256,6 +259,7 @@ class Touchpoint(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "source", "external_id"),
         Index("ix_touchpoints_client_time", "team_id", "client_id", "happened_at"),
+        Index("ix_touchpoints_team_time", "team_id", "happened_at"),
     )
 
     id: Id = mapped_column(primary_key=True)
@@ -291,7 +295,11 @@ class CheckIn(Base):
     """How a client felt, as the staff member who was there saw it."""
 
     __tablename__ = "checkins"
-    __table_args__ = (Index("ix_checkins_client_time", "team_id", "client_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_checkins_client_time", "team_id", "client_id", "created_at"),
+        # the workspace's recent weeks at once (health, the digest), all a week's sums need in the index
+        Index("ix_checkins_team_time", "team_id", "created_at", "client_id", "score", "expectation"),
+    )
 
     id: Id = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))

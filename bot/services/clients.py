@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.domain.feelings import Trend, average, trend, weekly_averages
+from bot.domain.health import Health
 from bot.domain.matching import (
     MAX_CANDIDATES,
     NO_MATCH,
@@ -127,6 +128,7 @@ class Card:
     trend: Trend
     last_touchpoint: Touchpoint | None
     aliases: list[str]
+    health: Health | None = None
 
 
 def exists(session: Session, team_id: str, client_id: int) -> bool:
@@ -152,7 +154,15 @@ def card(session: Session, team_id: str, client_id: int, now: datetime) -> Card 
         trend=trend(weekly),
         last_touchpoint=queries.last_touchpoints(session, team_id, [found.id]).get(found.id),
         aliases=[a.alias for a in found.aliases],
+        health=_health(session, team_id, found.id, now),
     )
+
+
+def _health(session: Session, team_id: str, client_id: int, now: datetime) -> Health | None:
+    from bot.services import health
+
+    scored = health.of_client(session, team_id, client_id, now)
+    return scored.health if scored is not None else None
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from bot.domain import intensity
 from bot.domain.feelings import Trend, trend, weekly_averages
+from bot.domain.health import Health
 from bot.domain.hours import WorkingHours
-from bot.services import followups, owners, quiet
+from bot.services import followups, health, owners, quiet
 from bot.services.staff import StaffRef, working_hours
 from storage import queries
 
@@ -25,6 +26,7 @@ class HomeClient:
     last_at: datetime | None
     weekly: list[float | None]
     trend: Trend
+    health: Health | None = None
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,26 @@ class HomeData:
 def build(session: Session, team_id: str, staff: StaffRef, now: datetime, weeks: int = 8) -> HomeData:
     mine = owners.clients_of(session, team_id, staff.id)
     points = queries.checkin_points(session, team_id, [c.id for c in mine], now - timedelta(weeks=weeks))
+    scores = health.for_clients(session, team_id, now, [c.id for c in mine])
     rows: list[HomeClient] = []
     for client in mine:
         role = owners.role_of(client, staff.id) or "backup"
         history = sorted(points.get(client.id, []))
         weekly = weekly_averages(history, now, weeks=weeks)
         last_at, last_score = history[-1] if history else (None, None)
-        rows.append(HomeClient(client.id, client.name, role, last_score, last_at, weekly, trend(weekly)))
+        scored = scores.get(client.id)
+        rows.append(
+            HomeClient(
+                client.id,
+                client.name,
+                role,
+                last_score,
+                last_at,
+                weekly,
+                trend(weekly),
+                scored.health if scored is not None else None,
+            )
+        )
     pending = [
         HomePrompt(p.id, p.client.name, p.touchpoint.title, p.touchpoint.happened_at)
         for p in queries.pending_prompts(session, team_id, staff.id)

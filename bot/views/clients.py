@@ -20,6 +20,7 @@ from bot.services.followups import FollowUpFacts
 from bot.services.owners import Person
 from bot.services.quiet import WaitFacts
 from bot.views import followups as followup_view
+from bot.views import health as health_view
 from bot.views import quiet as quiet_view
 
 if TYPE_CHECKING:
@@ -86,6 +87,15 @@ def card(
             t("card.feeling", lc, average=average, spark=sparkline(c.weekly), trend=TREND_ARROWS[c.trend])
         ),
     ]
+    if c.health is not None:
+        h = c.health
+        if h.score is None:
+            blocks.append(section(t("card.health_unknown", lc, band=health_view.band(h, lc))))
+        else:
+            blocks.append(
+                section(t("card.health", lc, score=health_view.score(h, lc), band=health_view.band(h, lc)))
+            )
+        blocks.append(context(health_view.reasons(h, lc)))
     if c.aliases:
         blocks.append(context(t("card.aliases", lc, aliases=mrkdwn_escape(", ".join(c.aliases)))))
     if client.contacts:

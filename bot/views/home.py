@@ -12,6 +12,7 @@ from bot.domain.hours import WorkingHours
 from bot.messages import t
 from bot.services.home import HomeData
 from bot.views import followups as followup_view
+from bot.views import health as health_view
 from bot.views import quiet as quiet_view
 from bot.views import settings as settings_view
 from bot.views.common import button, context, face_label, local_time, mrkdwn_escape, section
@@ -90,6 +91,13 @@ def home(data: HomeData) -> dict[str, Any]:
                 spark=sparkline(c.weekly),
                 trend=TREND_ARROWS[c.trend],
             )
+            if c.health is not None and c.health.checkins:
+                line += "\n" + t(
+                    "home.client_health",
+                    lc,
+                    health=health_view.line(c.health, lc),
+                    reasons=health_view.reasons(c.health, lc),
+                )
             blocks.append(
                 section(line, button(t("home.log_for_client", lc), "home_client_feeling", str(c.client_id)))
             )

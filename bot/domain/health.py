@@ -1,0 +1,342 @@
+"""A client's health: an explainable 0–100 score, its band, and the reasons that moved it.
+
+Seven parts, each scored 0–100 where 100 means "nothing wrong here":
+
+- **feeling**: the recent average feeling, weighted by age (a week's check-ins count half as much
+  30 days later); 4 of 5 or better is 100, 1.5 or worse is 0 (3 is 60).
+- **trend**: the weekly average feeling over the last 8 weeks; flat or rising is 100, falling by
+  0.25 a week (2 points over 8 weeks) or faster is 0.
+- **expectations**: the share of the last 90 days' check-ins with expectations "below"; none is
+  100, two in three is 0.
+- **quiet**: contacts who have not answered an outreach past the client's quiet days; each costs
+  40, and 5 more for every working day beyond.
+- **overdue**: open follow-ups past their due moment; each costs 30, and 5 more for every day
+  late (at most 60 each).
+- **contact**: days since the last touchpoint against the segment's ideal and maximum window;
+  within the ideal is 100, at the maximum or beyond 0.
+- **renewal**: only within 90 days of a renewal; the closer it is, the more this part weighs a
+  poor feeling (a happy client about to renew scores 100 here).
+
+The score is the weighted average of the parts that have something to say (a part without data,
+such as the trend of a client with check-ins in two weeks only, gives its weight to the others).
+A client with fewer than 2 check-ins in 90 days has no score: too little data to be fair. Bands:
+green from 75, amber from 50, red below. A client is **at risk** when red, or amber and falling
+(its trend part below 60: down by 0.1 a week or more). The reasons are the parts that cost the
+most points, in plain words (`Reason.key` is a message key, `Reason.values` fills it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+PARTS = ("feeling", "trend", "expectations", "quiet", "overdue", "contact", "renewal")
+DEFAULT_WEIGHTS: Mapping[str, int] = {
+    "feeling": 30,
+    "trend": 20,
+    "expectations": 15,
+    "quiet": 10,
+    "overdue": 10,
+    "contact": 10,
+    "renewal": 5,
+}
+WEIGHT_MAX = 100
+
+WEEKS = 13  # the last 90 days (91), as 13 weeks counted back from now
+TREND_WEEKS = 8
+HALF_LIFE_DAYS = 30.0
+MIN_CHECKINS = 2
+RENEWAL_WINDOW_DAYS = 90
+
+GREEN_FROM = 75
+AMBER_FROM = 50
+FALLING = 60  # a trend part below this is "falling": with an amber score, the client is at risk
+REASON_MIN_POINTS = 3.0  # a part that costs fewer points than this is not worth a reason
+MOST_REASONS = 3
+
+
+@dataclass(frozen=True)
+class Week:
+    """One week's check-ins of a client: how many, their scores' sum, how many said whether
+    expectations were met, and how many of those said "below"."""
+
+    checkins: int = 0
+    total: int = 0
+    rated: int = 0
+    below: int = 0
+
+    @property
+    def average(self) -> float | None:
+        return self.total / self.checkins if self.checkins else None
+
+    def __add__(self, other: Week) -> Week:
+        return Week(
+            self.checkins + other.checkins,
+            self.total + other.total,
+            self.rated + other.rated,
+            self.below + other.below,
+        )
+
+
+@dataclass(frozen=True)
+class Quiet:
+    who: str  # the contact's name, or the client's when the outreach named nobody
+    working_days: int  # silent for this many working days
+    after: int  # the client's quiet days: past this, it counts
+
+
+@dataclass(frozen=True)
+class Overdue:
+    what: str
+    days_late: int
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a client's health is read from. `weeks` holds the last `WEEKS` weeks, oldest first, the
+    last one ending now."""
+
+    today: date
+    weeks: Sequence[Week]
+    quiet: Sequence[Quiet] = ()
+    overdue: Sequence[Overdue] = ()
+    days_since_contact: int | None = None  # None: no touchpoint in the window Rapport looks at
+    contact_window: tuple[int, int] = (14, 30)  # ideal, maximum
+    renewal: date | None = None
+
+
+@dataclass(frozen=True)
+class Reason:
+    part: str
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+    points: float = 0.0  # what this part cost the score
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    score: float | None  # None: nothing to say, its weight goes to the others
+    weight: int
+
+
+@dataclass(frozen=True)
+class Health:
+    score: int | None  # None: too little data
+    band: str  # green, amber, red, or unknown
+    at_risk: bool
+    parts: tuple[Part, ...]
+    reasons: tuple[Reason, ...]
+    checkins: int  # in the last 90 days
+
+    @property
+    def known(self) -> bool:
+        return self.score is not None
+
+
+def weights_from(settings: Mapping[str, object] | None) -> dict[str, int]:
+    """The workspace's weights: its own where it set them (whole numbers 0–100), the defaults
+    elsewhere."""
+    weights = dict(DEFAULT_WEIGHTS)
+    for name, value in (settings or {}).items():
+        if name in weights and isinstance(value, int) and not isinstance(value, bool):
+            weights[name] = min(WEIGHT_MAX, max(0, value))
+    return weights
+
+
+def band_of(score: int | None) -> str:
+    if score is None:
+        return "unknown"
+    if score >= GREEN_FROM:
+        return "green"
+    return "amber" if score >= AMBER_FROM else "red"
+
+
+def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
+    """The client's health from `inputs`, with the workspace's `weights` (the defaults if None)."""
+    chosen = dict(weights or DEFAULT_WEIGHTS)
+    weeks = list(inputs.weeks)[-WEEKS:]
+    together = sum(weeks, Week())
+    if together.checkins < MIN_CHECKINS:
+        reason = Reason("data", "health.reason.too_little", {"count": together.checkins})
+        return Health(None, "unknown", False, (), (reason,), together.checkins)
+
+    feeling, feeling_avg = _feeling(weeks)
+    trend, change = _trend(weeks[-TREND_WEEKS:])
+    expectations = _expectations(together)
+    quiet = _quiet(inputs.quiet)
+    overdue = _overdue(inputs.overdue)
+    contact = _contact(inputs.days_since_contact, inputs.contact_window)
+    renewal_days = (inputs.renewal - inputs.today).days if inputs.renewal else None
+    renewal = _renewal(renewal_days, feeling)
+    scores = {
+        "feeling": feeling,
+        "trend": trend,
+        "expectations": expectations,
+        "quiet": quiet,
+        "overdue": overdue,
+        "contact": contact,
+        "renewal": renewal,
+    }
+    parts = tuple(Part(name, scores[name], chosen.get(name, 0)) for name in PARTS)
+    counted = [p for p in parts if p.score is not None and p.weight > 0]
+    weight = sum(p.weight for p in counted)
+    if weight == 0:  # every weight set to 0, or nothing to say: the feeling alone
+        counted, weight = [replace(parts[0], weight=1)], 1
+    value = sum(p.weight * (p.score or 0.0) for p in counted) / weight
+    score = int(value + 0.5)
+    band = band_of(score)
+    falling = trend is not None and trend < FALLING
+    facts: dict[str, Mapping[str, object]] = {
+        "feeling": {"average": _one(feeling_avg)},
+        "trend": {"change": _one(abs(change or 0.0)), "weeks": TREND_WEEKS},
+        "expectations": {"below": together.below, "rated": together.rated},
+        "quiet": _quiet_facts(inputs.quiet),
+        "overdue": _overdue_facts(inputs.overdue),
+        "contact": {
+            "days": inputs.days_since_contact,
+            "ideal": inputs.contact_window[0],
+            "most": inputs.contact_window[1],
+        },
+        "renewal": {"days": renewal_days},
+    }
+    reasons = _reasons(counted, weight, facts)
+    if not reasons:
+        good = {"average": _one(feeling_avg), "days": inputs.days_since_contact}
+        key = "health.reason.good" if inputs.days_since_contact is not None else "health.reason.good_feeling"
+        reasons = (Reason("good", key, good),)
+    return Health(
+        score,
+        band,
+        band == "red" or (band == "amber" and falling),
+        parts,
+        reasons,
+        together.checkins,
+    )
+
+
+# --- the parts ------------------------------------------------------------------------------------
+
+
+def _feeling(weeks: Sequence[Week]) -> tuple[float | None, float | None]:
+    weighted = count = 0.0
+    for age, week in enumerate(reversed(weeks)):
+        if not week.checkins:
+            continue
+        days = age * 7 + 3.5  # the middle of the week
+        weight = 0.5 ** (days / HALF_LIFE_DAYS)
+        weighted += weight * week.total
+        count += weight * week.checkins
+    if not count:
+        return None, None
+    average = weighted / count
+    return _clamp((average - 1.5) / 2.5 * 100), average
+
+
+def _trend(weeks: Sequence[Week]) -> tuple[float | None, float | None]:
+    """The least-squares slope of the weekly averages (at least 3 weeks with check-ins, spanning 4
+    weeks or more), per week; its change over the whole span."""
+    points = [(n, w.average) for n, w in enumerate(weeks) if w.average is not None]
+    if len(points) < 3 or points[-1][0] - points[0][0] < 3:
+        return None, None
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points if y is not None) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    slope = sum((x - mean_x) * ((y or 0.0) - mean_y) for x, y in points) / spread
+    change = slope * (points[-1][0] - points[0][0])
+    return _clamp(100 + slope * 400), change
+
+
+def _expectations(together: Week) -> float | None:
+    if not together.rated:
+        return None
+    return _clamp(100 - 150 * together.below / together.rated)
+
+
+def _quiet(quiet: Sequence[Quiet]) -> float:
+    cost = sum(40 + 5 * max(0, q.working_days - q.after) for q in quiet)
+    return _clamp(100 - cost)
+
+
+def _overdue(overdue: Sequence[Overdue]) -> float:
+    cost = sum(min(60, 30 + 5 * max(0, o.days_late)) for o in overdue)
+    return _clamp(100 - cost)
+
+
+def _contact(days: int | None, window: tuple[int, int]) -> float:
+    ideal, most = window
+    if days is None or days >= most:
+        return 0.0
+    if days <= ideal:
+        return 100.0
+    return _clamp(100 * (most - days) / max(1, most - ideal))
+
+
+def _renewal(days: int | None, feeling: float | None) -> float | None:
+    if days is None or days < 0 or days > RENEWAL_WINDOW_DAYS or feeling is None:
+        return None
+    closeness = 1 - days / RENEWAL_WINDOW_DAYS
+    return _clamp(100 - closeness * (100 - feeling))
+
+
+# --- reasons --------------------------------------------------------------------------------------
+
+_KEYS = {
+    "feeling": "health.reason.feeling",
+    "trend": "health.reason.trend",
+    "expectations": "health.reason.expectations",
+    "quiet": "health.reason.quiet",
+    "overdue": "health.reason.overdue",
+    "contact": "health.reason.contact",
+    "renewal": "health.reason.renewal",
+}
+
+
+def _reasons(
+    counted: Sequence[Part], weight: int, facts: Mapping[str, Mapping[str, object]]
+) -> tuple[Reason, ...]:
+    costs = sorted(
+        ((p.weight * (100 - (p.score or 0.0)) / weight, p) for p in counted),
+        key=lambda item: -item[0],
+    )
+    reasons: list[Reason] = []
+    for points, part in costs:
+        if points < REASON_MIN_POINTS or len(reasons) == MOST_REASONS:
+            break
+        key = _KEYS[part.name]
+        if part.name == "contact" and facts["contact"]["days"] is None:
+            key = "health.reason.contact_none"
+        reasons.append(Reason(part.name, key, facts[part.name], round(points, 1)))
+    return tuple(reasons)
+
+
+def _quiet_facts(quiet: Sequence[Quiet]) -> dict[str, object]:
+    longest = max(quiet, key=lambda q: q.working_days, default=None)
+    return {
+        "count": len(quiet),
+        "who": longest.who if longest else "",
+        "days": longest.working_days if longest else 0,
+    }
+
+
+def _overdue_facts(overdue: Sequence[Overdue]) -> dict[str, object]:
+    oldest = max(overdue, key=lambda o: o.days_late, default=None)
+    return {
+        "count": len(overdue),
+        "what": oldest.what if oldest else "",
+        "days": oldest.days_late if oldest else 0,
+    }
+
+
+def _clamp(value: float) -> float:
+    return min(100.0, max(0.0, value))
+
+
+def _one(value: float | None) -> float | None:
+    return round(value, 1) if value is not None else None
+
+
+def week_starts(now: datetime, weeks: int = WEEKS) -> list[datetime]:
+    """Where each of the last `weeks` weeks begins, oldest first; the last ends at `now`."""
+    return [now - timedelta(days=7 * (weeks - n)) for n in range(weeks)]

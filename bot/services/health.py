@@ -1,0 +1,260 @@
+"""Client health for a workspace: the inputs read from the database, the score from
+`bot.domain.health`, the workspace's weights and each segment's contact window.
+
+Everything is read for many clients at once, and only from the last 13 weeks of check-ins and
+touchpoints (and the open follow-ups and outreaches), so a workspace with years of history costs no
+more than one with a quarter's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from bot.domain import health as rules
+from bot.domain import when
+from bot.domain.hours import WorkingHours
+from bot.services import owners
+from bot.services import quiet as quiet_service
+from bot.services.staff import working_hours
+from storage.models import CheckIn, Client, Contact, FollowUp, Segment, Staff, Touchpoint, Wait, Workspace
+
+DEFAULT_WINDOW = (14, 30)  # days: the ideal gap between touchpoints, and the most
+
+
+@dataclass(frozen=True)
+class ClientHealth:
+    client_id: int
+    name: str
+    segment: str | None
+    health: rules.Health
+    weekly: list[float | None]  # average feeling per week, the last 13, oldest first
+    lead_id: int | None
+
+
+def weights(session: Session, team_id: str) -> dict[str, int]:
+    workspace = session.get(Workspace, team_id)
+    chosen = (workspace.settings or {}).get("health_weights") if workspace else None
+    return rules.weights_from(chosen if isinstance(chosen, dict) else None)
+
+
+def set_weights(session: Session, team_id: str, changes: Mapping[str, int]) -> dict[str, int]:
+    """The workspace's weights with `changes` applied; the defaults for the rest."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is None:
+        workspace = Workspace(team_id=team_id, settings={})
+        session.add(workspace)
+    settings = dict(workspace.settings or {})
+    chosen = dict(settings.get("health_weights") or {})
+    chosen.update({k: int(v) for k, v in changes.items() if k in rules.PARTS})
+    settings["health_weights"] = chosen
+    workspace.settings = settings  # a new dict: the JSON column sees the change
+    session.flush()
+    return rules.weights_from(chosen)
+
+
+def reset_weights(session: Session, team_id: str) -> dict[str, int]:
+    workspace = session.get(Workspace, team_id)
+    if workspace is not None:
+        settings = dict(workspace.settings or {})
+        settings.pop("health_weights", None)
+        workspace.settings = settings
+        session.flush()
+    return dict(rules.DEFAULT_WEIGHTS)
+
+
+def windows(session: Session, team_id: str) -> dict[str, tuple[int, int]]:
+    """Each segment's contact window (ideal, most), by its name case-folded, where one was set."""
+    rows = session.execute(
+        select(Segment.name_key, Segment.contact_ideal_days, Segment.contact_max_days).where(
+            Segment.team_id == team_id
+        )
+    )
+    found: dict[str, tuple[int, int]] = {}
+    for key, ideal, most in rows:
+        if ideal or most:
+            found[key] = (ideal or DEFAULT_WINDOW[0], most or DEFAULT_WINDOW[1])
+    return found
+
+
+def set_window(session: Session, team_id: str, segment: str, ideal: int, most: int) -> tuple[int, int]:
+    key = segment.strip().casefold()[:50]
+    row = session.scalars(select(Segment).where(Segment.team_id == team_id, Segment.name_key == key)).first()
+    if row is None:
+        row = Segment(team_id=team_id, name_key=key)
+        session.add(row)
+    row.contact_ideal_days, row.contact_max_days = ideal, most
+    session.flush()
+    return ideal, most
+
+
+def window_of(segment: str | None, known: Mapping[str, tuple[int, int]]) -> tuple[int, int]:
+    return known.get((segment or "").casefold(), DEFAULT_WINDOW)
+
+
+def for_clients(
+    session: Session, team_id: str, now: datetime, client_ids: Sequence[int] | None = None
+) -> dict[int, ClientHealth]:
+    """The health of the workspace's active clients (or of `client_ids`), by client id."""
+    query = select(Client).where(Client.team_id == team_id, Client.status != "churned")
+    if client_ids is not None:
+        if not client_ids:
+            return {}
+        query = query.where(Client.id.in_(list(client_ids)))
+    clients = list(session.scalars(query.order_by(Client.name)))
+    if not clients:
+        return {}
+    ids = [c.id for c in clients] if client_ids is not None else None
+    weeks, last_checkin = week_stats(session, team_id, now, ids)
+    last_touch = _last_touchpoints(session, team_id, now - timedelta(weeks=rules.WEEKS), ids)
+    quiet = _quiet(session, team_id, now, ids)
+    overdue = _overdue(session, team_id, now, ids)
+    chosen, known = weights(session, team_id), windows(session, team_id)
+    today = now.date()
+    result: dict[int, ClientHealth] = {}
+    for client in clients:
+        stats = weeks.get(client.id) or [rules.Week()] * rules.WEEKS
+        contacted = max(
+            (at for at in (last_touch.get(client.id), last_checkin.get(client.id)) if at is not None),
+            default=None,
+        )
+        inputs = rules.Inputs(
+            today=today,
+            weeks=stats,
+            quiet=quiet.get(client.id, ()),
+            overdue=overdue.get(client.id, ()),
+            days_since_contact=(now - contacted).days if contacted is not None else None,
+            contact_window=window_of(client.segment, known),
+            renewal=client.renewal_date,
+        )
+        result[client.id] = ClientHealth(
+            client.id,
+            client.name,
+            client.segment,
+            rules.health(inputs, chosen),
+            [w.average for w in stats],
+            client.lead_id,
+        )
+    return result
+
+
+def of_client(session: Session, team_id: str, client_id: int, now: datetime) -> ClientHealth | None:
+    return for_clients(session, team_id, now, [client_id]).get(client_id)
+
+
+def week_stats(
+    session: Session,
+    team_id: str,
+    now: datetime,
+    client_ids: Sequence[int] | None = None,
+    weeks: int = rules.WEEKS,
+) -> tuple[dict[int, list[rules.Week]], dict[int, datetime]]:
+    """Each client's check-ins per week for the last `weeks` weeks (oldest first, the last ending
+    now), and when each client's newest check-in in them was. One grouped query over that range."""
+    starts = rules.week_starts(now, weeks)
+    index = case(*[(CheckIn.created_at >= starts[n], n) for n in reversed(range(weeks))], else_=-1)
+    rated = case((CheckIn.expectation.is_not(None), 1), else_=0)
+    below = case((CheckIn.expectation == "below", 1), else_=0)
+    rows = select(
+        CheckIn.client_id.label("client_id"),
+        index.label("week"),
+        CheckIn.score.label("score"),
+        rated.label("rated"),
+        below.label("below"),
+        CheckIn.created_at.label("at"),
+    ).where(CheckIn.team_id == team_id, CheckIn.created_at >= starts[0], CheckIn.created_at < now)
+    if client_ids is not None:
+        rows = rows.where(CheckIn.client_id.in_(list(client_ids)))
+    inner = rows.subquery()
+    grouped = select(
+        inner.c.client_id,
+        inner.c.week,
+        func.count(),
+        func.sum(inner.c.score),
+        func.sum(inner.c.rated),
+        func.sum(inner.c.below),
+        func.max(inner.c.at),
+    ).group_by(inner.c.client_id, inner.c.week)
+    stats: dict[int, list[rules.Week]] = {}
+    newest: dict[int, datetime] = {}
+    for client_id, week, count, total, rated_n, below_n, at in session.execute(grouped):
+        if week is None or not 0 <= int(week) < weeks:
+            continue
+        row = stats.setdefault(client_id, [rules.Week()] * weeks)
+        row[int(week)] = rules.Week(int(count), int(total or 0), int(rated_n or 0), int(below_n or 0))
+        if at is not None:
+            at = _aware(at)
+            if client_id not in newest or at > newest[client_id]:
+                newest[client_id] = at
+    return stats, newest
+
+
+def _last_touchpoints(
+    session: Session, team_id: str, since: datetime, client_ids: Sequence[int] | None
+) -> dict[int, datetime]:
+    query = (
+        select(Touchpoint.client_id, func.max(Touchpoint.happened_at))
+        .where(
+            Touchpoint.team_id == team_id,
+            Touchpoint.happened_at >= since,
+            Touchpoint.cancelled.is_(False),
+        )
+        .group_by(Touchpoint.client_id)
+    )
+    if client_ids is not None:
+        query = query.where(Touchpoint.client_id.in_(list(client_ids)))
+    return {client_id: _aware(at) for client_id, at in session.execute(query) if at is not None}
+
+
+def _quiet(
+    session: Session, team_id: str, now: datetime, client_ids: Sequence[int] | None
+) -> dict[int, list[rules.Quiet]]:
+    """The outreaches gone quiet (past the client's quiet days) by client: who, for how long."""
+    query = select(Wait).where(Wait.team_id == team_id, Wait.status == "open", Wait.since < now)
+    if client_ids is not None:
+        query = query.where(Wait.client_id.in_(list(client_ids)))
+    found: dict[int, list[rules.Quiet]] = defaultdict(list)
+    days_of: dict[int, int] = {}
+    for wait in session.scalars(query):
+        client = wait.client
+        if client.id not in days_of:
+            days_of[client.id] = quiet_service.quiet_days(session, client)
+        lead = owners.get(client, "lead")
+        tz, wh = (lead.tz, working_hours(lead)) if lead is not None else (None, WorkingHours())
+        silent = when.working_days_between(_aware(wait.since), now, tz, wh)
+        if silent < days_of[client.id]:
+            continue
+        contact = session.get(Contact, wait.contact_id) if wait.contact_id else None
+        who = contact.name if contact is not None and contact.name else client.name
+        found[client.id].append(rules.Quiet(who, silent, days_of[client.id]))
+    return found
+
+
+def _overdue(
+    session: Session, team_id: str, now: datetime, client_ids: Sequence[int] | None
+) -> dict[int, list[rules.Overdue]]:
+    query = select(FollowUp.client_id, FollowUp.what, FollowUp.due_at).where(
+        FollowUp.team_id == team_id, FollowUp.status == "open", FollowUp.due_at < now
+    )
+    if client_ids is not None:
+        query = query.where(FollowUp.client_id.in_(list(client_ids)))
+    found: dict[int, list[rules.Overdue]] = defaultdict(list)
+    for client_id, what, due_at in session.execute(query):
+        found[client_id].append(rules.Overdue(what, (now - _aware(due_at)).days))
+    return found
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def staff_names(session: Session, ids: Iterable[int]) -> dict[int, Staff]:
+    wanted = [i for i in set(ids) if i]
+    if not wanted:
+        return {}
+    return {s.id: s for s in session.scalars(select(Staff).where(Staff.id.in_(wanted)))}

@@ -1,0 +1,139 @@
+"""Client health read from the database: check-ins per week, quiet contacts, overdue promises, the
+last touchpoint, the segment's contact window and the workspace's weights; through the app, the
+client card shows the score, its band and its reasons. The clock starts Tuesday 24 Nov 2026."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.services import health
+from storage.models import CheckIn, Client, FollowUp, Staff, Wait
+from tests.factories import USER, add_client
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+def checkins(db, client_id: int, scores: list[int], *, every: int = 7, below: int = 0, team: str = "T0001"):
+    """Check-ins `every` days apart ending yesterday, oldest first; the last `below` said "below"."""
+    with db.session() as session:
+        for n, score in enumerate(scores):
+            age = (len(scores) - n) * every - every + 1
+            session.add(
+                CheckIn(
+                    team_id=team,
+                    client_id=client_id,
+                    score=score,
+                    expectation="below" if n >= len(scores) - below else "met",
+                    created_at=NOW - timedelta(days=age),
+                    source="command",
+                )
+            )
+
+
+def scored(db, client_id: int, now: datetime = NOW):
+    with db.session() as session:
+        found = health.of_client(session, "T0001", client_id, now)
+        assert found is not None
+        return found.health
+
+
+def test_a_steady_happy_client_is_green(db):
+    acme = add_client(db, "Acme", lead=USER)
+    checkins(db, acme, [4, 5, 4, 4, 5, 4, 4, 4], every=7)
+    h = scored(db, acme)
+    assert h.band == "green" and not h.at_risk and h.checkins == 8
+
+
+def test_a_souring_client_with_a_quiet_contact_and_a_late_promise_is_at_risk_and_says_why(db):
+    acme = add_client(db, "Acme", lead=USER)
+    checkins(db, acme, [5, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2], every=6, below=3)
+    with db.session() as session:
+        client = session.get(Client, acme)
+        lead = session.scalars(select(Staff).where(Staff.slack_user_id == USER)).one()
+        session.add(
+            Wait(
+                team_id="T0001",
+                client_id=acme,
+                staff_id=lead.id,
+                about="the quote",
+                since=NOW - timedelta(days=14),
+                last_outreach_at=NOW - timedelta(days=14),
+                status="open",
+            )
+        )
+        session.add(
+            FollowUp(
+                team_id="T0001",
+                client_id=acme,
+                owner_id=lead.id,
+                what="send the revised plan",
+                due_at=NOW - timedelta(days=4),
+                created_at=NOW - timedelta(days=10),
+            )
+        )
+        assert client is not None
+    h = scored(db, acme)
+    assert h.at_risk and h.band in ("amber", "red")
+    parts = [r.part for r in h.reasons]
+    assert "trend" in parts or "feeling" in parts
+    assert len(parts) <= 3
+
+
+def test_a_client_with_one_check_in_is_not_scored(db):
+    acme = add_client(db, "Acme", lead=USER)
+    checkins(db, acme, [2])
+    h = scored(db, acme)
+    assert h.score is None and h.band == "unknown"
+
+
+def test_check_ins_older_than_13_weeks_do_not_count(db):
+    acme = add_client(db, "Acme", lead=USER)
+    checkins(db, acme, [1, 1, 1, 1], every=30)  # 1, 31, 61 and 91 days ago
+    assert scored(db, acme).checkins == 4
+    assert scored(db, acme, NOW + timedelta(days=1)).checkins == 3
+
+
+def test_another_workspace_never_counts(db):
+    acme = add_client(db, "Acme", lead=USER)
+    other = add_client(db, "Acme", team="T0002", lead=USER)
+    checkins(db, acme, [4, 4, 4])
+    checkins(db, other, [1, 1, 1, 1, 1], team="T0002")
+    assert scored(db, acme).band == "green"
+    with db.session() as session:
+        assert set(health.for_clients(session, "T0001", NOW)) == {acme}
+
+
+def test_the_segments_contact_window_and_the_workspaces_weights_count(db):
+    acme = add_client(db, "Acme", lead=USER, segment="retail")
+    checkins(db, acme, [4, 4, 4, 4], every=10)  # the last 1 day ago, none since
+    start = scored(db, acme, NOW + timedelta(days=12)).score  # 13 days without contact: fine for 14/30
+    with db.session() as session:
+        health.set_window(session, "T0001", "Retail", 3, 10)
+    tighter = scored(db, acme, NOW + timedelta(days=12))
+    assert tighter.score is not None and start is not None and tighter.score < start
+    assert any(r.part == "contact" for r in tighter.reasons)
+    with db.session() as session:
+        assert health.set_weights(session, "T0001", {"contact": 0})["contact"] == 0
+    assert scored(db, acme, NOW + timedelta(days=12)).score == start
+    with db.session() as session:
+        health.reset_weights(session, "T0001")
+    assert scored(db, acme, NOW + timedelta(days=12)).score == tighter.score
+
+
+def test_the_client_card_shows_the_score_band_and_reasons(rapport, db, clock):
+    acme = add_client(db, "Acme", lead=USER)
+    checkins(db, acme, [4, 4, 3, 3, 2, 2, 2, 1], every=7, below=3)
+    clock.set(NOW)
+    answer = rapport.slack.command("/rapport", "client acme", user=USER).json()
+    shown = str(answer["blocks"])
+    assert "*Health:*" in shown and "/100" in shown
+    assert "below expectations" in shown or "feeling down" in shown.lower()
+
+
+def test_the_card_says_when_there_is_too_little_data(rapport, db, clock):
+    add_client(db, "Acme", lead=USER)
+    clock.set(NOW)
+    shown = str(rapport.slack.command("/rapport", "client acme", user=USER).json()["blocks"])
+    assert "Not scored" in shown and "Not enough check-ins to score: 0 in 90 days" in shown
