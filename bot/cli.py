@@ -1,4 +1,4 @@
-"""`python -m bot <command>`: dev, clock, demo, import, db upgrade, tick."""
+"""`python -m bot <command>`: dev, clock, demo, import, digest, db upgrade, tick."""
 
 from __future__ import annotations
 
@@ -108,6 +108,29 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 2 if report.fatal else 0 if report.ok else 1
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    """This week's digest of a workspace, as text, as of now (nothing is posted)."""
+    settings = _settings()
+    from datetime import UTC, datetime
+
+    from bot.services import digest
+    from bot.views import digest as digest_view
+    from storage.db import Database
+    from storage.models import Workspace
+
+    db = Database(settings.database_url)
+    db.upgrade()
+    with db.session() as session:
+        if session.get(Workspace, args.team) is None:
+            print(
+                f"No workspace {args.team} in this database (check --team and DATABASE_URL).", file=sys.stderr
+            )
+            return 2
+        built = digest.build(session, args.team, datetime.now(UTC), args.tz)
+        print(digest_view.as_text(built), end="")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     # Imported here, and only here: the demo package sits outside the app, which never loads it.
     import demo
@@ -133,6 +156,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--team", required=True, help="the Slack workspace id, e.g. T012AB3CD")
     imp.set_defaults(func=cmd_import)
+    dig = sub.add_parser("digest", help="print this week's digest of a workspace as text (posts nothing)")
+    dig.add_argument("--team", required=True, help="the Slack workspace id, e.g. T012AB3CD")
+    dig.add_argument(
+        "--tz", help="time zone for the dates shown, e.g. Europe/Amsterdam (default: the digest's)"
+    )
+    dig.set_defaults(func=cmd_digest)
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     db.set_defaults(func=cmd_db)

@@ -40,6 +40,9 @@ BOT_SCOPES = (
     "im:history",
     "channels:history",
     "groups:history",
+    # The weekly digest joins the public channel it is posted in, and shares its chart there.
+    "channels:join",
+    "files:write",
 )
 
 

@@ -35,11 +35,19 @@ from demo.summary import summary
 __all__ = ["run"]
 
 
-def run(weeks: int = 3, seed: int = 7, out: TextIO = sys.stdout, stats: dict[str, Any] | None = None) -> int:
+def run(
+    weeks: int = 3,
+    seed: int = 7,
+    out: TextIO = sys.stdout,
+    stats: dict[str, Any] | None = None,
+    files: Path | None = None,
+) -> int:
     """Simulate `weeks` weeks of the agency and print what staff see; 0 when all went as it should.
 
     `stats`, when given, is filled with the numbers behind the summary (read from the demo database
     before it is removed) and with what the simulation itself did, so tests can compare the two.
+    `files` is the folder the digest's charts (and the export) are written to; a new folder in the
+    system's temporary directory when None. It is kept, and named at the end.
     """
     if weeks < 1:
         out.write("The demo needs at least one week (--weeks 1 or more).\n")
@@ -50,7 +58,16 @@ def run(weeks: int = 3, seed: int = 7, out: TextIO = sys.stdout, stats: dict[str
     bot_token = "xoxb-" + "-".join(secrets.token_hex(6) for _ in range(3))
     signing_secret = secrets.token_hex(16)
     say = Printer(out, [bot_token, signing_secret])
-    demo = Demo(weeks=weeks, seed=seed, say=say, tmp=tmp, bot_token=bot_token, signing_secret=signing_secret)
+    files = files or Path(tempfile.mkdtemp(prefix="rapport-demo-files-"))
+    demo = Demo(
+        weeks=weeks,
+        seed=seed,
+        say=say,
+        tmp=tmp,
+        bot_token=bot_token,
+        signing_secret=signing_secret,
+        out=files,
+    )
     handler = quiet_logging([bot_token, signing_secret])
     try:
         with loopback_only(network):
@@ -68,6 +85,9 @@ def run(weeks: int = 3, seed: int = 7, out: TextIO = sys.stdout, stats: dict[str
             logging.getLogger().removeHandler(handler)
         shutil.rmtree(tmp, ignore_errors=True)
     stats["problems"] = list(demo.problems)
+    stats["files"] = sorted(str(p) for p in files.glob("*")) if files.exists() else []
+    if stats["files"]:
+        say(f"The digests' charts are in {files} ({len(stats['files'])} files).")
     stats["output_lines"] = say.lines
     failed = False
     if rejected:

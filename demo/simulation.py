@@ -41,6 +41,8 @@ from demo.agency import (
     write_csv,
 )
 from demo.data import slack_escape
+from demo.digests import ADMIN as DIGEST_ADMIN
+from demo.digests import Digests
 from demo.printer import Printer
 from demo.promises import SHOWCASES as PROMISE_SHOWCASES
 from demo.promises import Promises
@@ -126,12 +128,21 @@ SHOWCASE_ORDER = (
     "warning_modal",
     "warning_done",
     *PROMISE_SHOWCASES,
+    "digest_set",
 )
 
 
 class Demo:
     def __init__(
-        self, *, weeks: int, seed: int, say: Printer, tmp: Path, bot_token: str, signing_secret: str
+        self,
+        *,
+        weeks: int,
+        seed: int,
+        say: Printer,
+        tmp: Path,
+        bot_token: str,
+        signing_secret: str,
+        out: Path | None = None,
     ) -> None:
         self.weeks = weeks
         self.seed = seed
@@ -155,6 +166,8 @@ class Demo:
         self.signing_secret = signing_secret
         self.night_lines: list[str] = []
         self.promises = Promises(self, at_local)
+        self.out = out or tmp / "output"
+        self.digests = Digests(self, self.out)
 
     # ----- setup
 
@@ -164,7 +177,9 @@ class Demo:
         self.fake = FakeSlack(team_id=TEAM, bot_token=self.bot_token, bot_user_id=BOT_USER, team_name=AGENCY)
         self.fake.start()
         for p in STAFF:
-            self.fake.add_user(p.uid, name=p.handle, real_name=p.name, email=p.email, tz=p.tz)
+            owner = p is DIGEST_ADMIN  # the agency's owner: a workspace owner in Slack
+            self.fake.add_user(p.uid, name=p.handle, real_name=p.name, email=p.email, tz=p.tz, is_owner=owner)
+        self.digests.setup()
         settings = Settings(
             bot_token=self.bot_token,
             signing_secret=self.signing_secret,
@@ -336,6 +351,7 @@ class Demo:
         typist = next(p for p in STAFF if p not in (writer,))
         self.at(at_local(wednesday, 10 * 60 + 30, typist.tz), self.bad_score, typist, self.client_for(typist))
         self.promises.plan(monday)
+        self.digests.plan(monday)
 
     # ----- what staff do
 
@@ -640,6 +656,9 @@ class Demo:
                 self.day_line(day, before, posted, edited)
             self.say()
             self.show_week()
+            next_monday = at_local(monday + timedelta(days=7), 9 * 60, "Europe/Amsterdam")
+            self.run_until(next_monday)
+            self.digests.monday(next_monday)
         self.at(END, self.tick, late=True)
         self.run_until(END)
 

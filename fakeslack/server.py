@@ -529,6 +529,8 @@ class FakeSlack:
         is_bot: bool = False,
         deleted: bool = False,
         display_name: str = "",
+        is_admin: bool = False,
+        is_owner: bool = False,
     ) -> dict[str, Any]:
         """Register a user as users.info would return it (with locale); returns a copy."""
         team = team_id or self.team_id
@@ -571,8 +573,8 @@ class FakeSlack:
             "tz_label": _TZ_LABELS.get(abbrev, abbrev),
             "tz_offset": offset,
             "profile": profile,
-            "is_admin": False,
-            "is_owner": False,
+            "is_admin": is_admin or is_owner,
+            "is_owner": is_owner,
             "is_primary_owner": False,
             "is_restricted": False,
             "is_ultra_restricted": False,
@@ -588,13 +590,26 @@ class FakeSlack:
         return copy.deepcopy(user)
 
     def add_channel(
-        self, channel_id: str, *, name: str = "", team_id: str | None = None, is_private: bool = False
+        self,
+        channel_id: str,
+        *,
+        name: str = "",
+        team_id: str | None = None,
+        is_private: bool = False,
+        member: bool = True,
     ) -> dict[str, Any]:
-        """Register a conversation so conversations.info knows it (C…/G… are also auto-created on post)."""
+        """Register a conversation so conversations.info knows it (C…/G… are also auto-created on post).
+        With `member=False` the app is not in it: posts get `not_in_channel` until it joins (a public
+        channel, `conversations.join`) or is invited (`invite`)."""
         with self._lock:
-            return copy.deepcopy(
-                self._ensure_channel(team_id or self.team_id, channel_id, name=name, is_private=is_private)
-            )
+            ch = self._ensure_channel(team_id or self.team_id, channel_id, name=name, is_private=is_private)
+            ch["bot_member"] = member
+            return copy.deepcopy(ch)
+
+    def invite(self, channel_id: str) -> None:
+        """Someone invited the app into the channel (`/invite @app`)."""
+        with self._lock:
+            self._channels[channel_id]["bot_member"] = True
 
     def add_oauth_code(
         self,
@@ -1044,6 +1059,7 @@ class FakeSlack:
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.history": self._conversations_history,
+            "conversations.join": self._conversations_join,
             "auth.test": self._auth_test,
             "team.info": self._team_info,
             "oauth.v2.access": self._oauth_v2_access,
@@ -1225,6 +1241,8 @@ class FakeSlack:
         self._check_metadata(args)
         with self._lock:
             channel = self._resolve_post_channel(team_id, str(args["channel"]))
+            if not self._channels[channel].get("bot_member", True):
+                raise ApiError("not_in_channel")
             record = self._store_message(team_id, channel, args)
             if "metadata" in args:
                 record["metadata"] = copy.deepcopy(args["metadata"])
@@ -1450,12 +1468,12 @@ class FakeSlack:
         }
 
     def _channel_out(self, ch: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
-        out = {k: v for k, v in ch.items() if k not in ("team_id",) and v is not None}
+        out = {k: v for k, v in ch.items() if k not in ("team_id", "bot_member") and v is not None}
         out.update(
             {
                 "is_archived": False,
                 "is_general": False,
-                "is_member": True,
+                "is_member": bool(ch.get("bot_member", True)),
                 "is_open": True,
                 "is_shared": False,
                 "is_ext_shared": False,
@@ -1560,6 +1578,23 @@ class FakeSlack:
                 "channel_actions_count": 0,
                 "response_metadata": {"next_cursor": next_cursor},
             }
+
+    def _conversations_join(self, args: dict[str, Any], team_id: str, auth: str) -> dict[str, Any]:
+        """The app joins a public channel; a private one, a DM or an unknown id cannot be joined."""
+        if not _present(args.get("channel")):
+            raise ApiError("channel_not_found")
+        with self._lock:
+            channel = self._existing_channel(team_id, str(args["channel"]))
+            ch = self._channels[channel]
+            if ch["is_private"] or ch["is_im"]:
+                raise ApiError("method_not_supported_for_channel_type")
+            already = ch.get("bot_member", True)
+            ch["bot_member"] = True
+            answer: dict[str, Any] = {"channel": self._channel_out(ch, {})}
+            if already:
+                answer["warning"] = "already_in_channel"
+                answer["response_metadata"] = {"warnings": ["already_in_channel"]}
+            return answer
 
     def _conversations_info(self, args: dict[str, Any], team_id: str, auth: str) -> dict[str, Any]:
         with self._lock:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -115,6 +116,8 @@ class Staff(Base):
     work_end: Mapped[str] = mapped_column(String(5), default="17:30")
     # How hard Rapport chases them: "light" or "standard" (bot.domain.intensity).
     intensity: Mapped[str] = mapped_column(String(16), default="standard", server_default="standard")
+    # A workspace owner or admin, as users.info said when the profile was last read.
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     profile_refreshed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -540,3 +543,23 @@ class ProcessedEvent(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     event_type: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class DigestSchedule(Base):
+    """Where and when a workspace's weekly digest is posted: one channel, a weekday and a time in
+    the zone of the admin who set it; `next_at` (UTC) is the next posting moment, moved a week on
+    with a conditional UPDATE by whichever clock posts it."""
+
+    __tablename__ = "digest_schedules"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    channel_name: Mapped[str | None] = mapped_column(String(200))
+    weekday: Mapped[int] = mapped_column(Integer, default=0)  # Monday 0 … Sunday 6
+    at_time: Mapped[str] = mapped_column(String(5), default="09:00")
+    tz: Mapped[str | None] = mapped_column(String(64))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    next_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

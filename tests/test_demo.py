@@ -19,10 +19,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def one_week() -> tuple[int, str, dict[str, Any]]:
+def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("demo-files")
+
+
+@pytest.fixture(scope="module")
+def one_week(files: Path) -> tuple[int, str, dict[str, Any]]:
     out = io.StringIO()
     stats: dict[str, Any] = {}
-    code = demo.run(weeks=1, seed=3, out=out, stats=stats)
+    code = demo.run(weeks=1, seed=3, out=out, stats=stats, files=files)
     return code, out.getvalue(), stats
 
 
@@ -68,6 +73,11 @@ def test_it_shows_what_staff_see(one_week):
     # Light nudges: one reminder ("the last"), then the partner is told of the forgotten promise.
     assert "settings intensity light" in output and "This is the last reminder" in output
     assert "Open past its due moment" in output
+    # The weekly digest: an owner sends it to #client-health; on Monday 09:00 the clock posts it.
+    assert "typed `/rapport digest <#C0CLIENTS1|client-health>`" in output
+    assert "the weekly digest in #client-health" in output and "Weekly client digest" in output
+    assert "*At risk (" in output or "*At risk:* nobody" in output
+    assert "[ Export to Excel ]" in output and "the chart, saved as feeling-2026-11-23.png" in output
     # Two promises due the same morning: one DM with a section each; Snooze redraws only its own.
     assert "2 nudges due together, one DM" in output and "2 things to follow up on" in output
 
@@ -97,6 +107,8 @@ def test_summary_numbers_match_the_database_and_the_simulation(one_week):
         "followup_escalation",
         "quiet_contact",
         "quiet_escalation",
+        "digest",
+        "digest_thread",
     )
     # nudges due together share one DM: a post for each, less the ones that went with another
     bundled_away = stats["bundled"] - stats["bundles"]
@@ -107,6 +119,8 @@ def test_summary_numbers_match_the_database_and_the_simulation(one_week):
     assert stats["followups_by_status"].get("done", 0) >= simulated["promises_done"] >= 1
     assert stats["waits"].get("followed_up", 0) == simulated["quiet_followups"]
     assert stats["bundled"] == simulated["bundled_nudges"] >= 2 and stats["bundles"] >= 1
+    assert simulated["digests"] == 1 and any(f.endswith("feeling-2026-11-23.png") for f in stats["files"])
+    assert Path(stats["files"][0]).read_bytes().startswith(b"\x89PNG")
     assert stats["deferred_at_night"] >= 1
 
 
@@ -116,10 +130,10 @@ def test_nothing_secret_is_printed(one_week):
     assert "[redacted]" not in output
 
 
-def test_the_same_seed_tells_the_same_story(one_week):
+def test_the_same_seed_tells_the_same_story(one_week, files):
     _, output, _ = one_week
     again = io.StringIO()
-    assert demo.run(weeks=1, seed=3, out=again) == 0
+    assert demo.run(weeks=1, seed=3, out=again, files=files) == 0
 
     def without_port(text: str) -> str:
         return re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)

@@ -54,14 +54,15 @@ WORDS = st.sampled_from(
     ["acme", "Acme Labs", "café", "zuid", "4", "5/5", "0", "6", "-1", "4.5", "10/10", "🙂", ":smile:",
      "<@U0123|jan>", "<#C01|general>", "&amp;", "&lt;b&gt;", "payload", "help", "touchpoint", "call",
      "waiting", "quiet", "segment", "default", "email", "to", "from", "with", "about", "jan@acme.com",
-     "Jan", "x" * 300]
+     "Jan", "digest", "health", "weights", "post", "off", "people", "on", "monday", "vrijdag", "9am",
+     "25:00", "#general", "<#G01SECRET|x>", "reset", "feeling", "40", "x" * 300]
 )  # fmt: skip
 TYPED = st.one_of(
     st.text(max_size=400),
     st.lists(WORDS, max_size=12).map(" ".join),
-    st.tuples(st.sampled_from(["waiting", "quiet", "touchpoint"]), st.lists(WORDS, max_size=8)).map(
-        lambda parts: " ".join([parts[0], *parts[1]])
-    ),
+    st.tuples(
+        st.sampled_from(["waiting", "quiet", "touchpoint", "digest", "health"]), st.lists(WORDS, max_size=8)
+    ).map(lambda parts: " ".join([parts[0], *parts[1]])),
     st.integers(min_value=0).map(lambda n: f"acme {n}"),
     st.integers(min_value=1, max_value=6000).map(lambda n: "acme " + "9" * n),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=3000, max_size=6000),
@@ -214,7 +215,8 @@ ACTION_IDS = st.sampled_from(
      "checkin_details", "home_log_feeling", "home_client_feeling", "home_log_touchpoint",
      "home_prompt_answer", "client_select", "followup_done", "followup_not_needed", "followup_undo",
      "followup_snooze", "followup_reassign", "followup_menu", "quiet_replied", "quiet_not_needed",
-     "quiet_undo", "quiet_snooze", "quiet_followup", "quiet_menu", "settings_change", "nothing_we_know"]
+     "quiet_undo", "quiet_snooze", "quiet_followup", "quiet_menu", "settings_change", "digest_export",
+     "nothing_we_know"]
 )  # fmt: skip
 ACTION = st.fixed_dictionaries(
     {},
@@ -229,7 +231,9 @@ ACTION = st.fixed_dictionaries(
         "selected_option": maybe(
             option(st.sampled_from(["1:1h", "2:3h", "x", "1:snooze:next_week", "1:next_week"]))
         ),
-        "block_id": maybe(st.text(max_size=10)),
+        "block_id": maybe(
+            st.one_of(st.text(max_size=10), st.sampled_from(["followup_actions:1~2", "x~", "~9"]))
+        ),
         "type": maybe(st.sampled_from(["button", "overflow"])),
     },
 )

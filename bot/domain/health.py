@@ -20,8 +20,9 @@ Seven parts, each scored 0–100 where 100 means "nothing wrong here":
 The score is the weighted average of the parts that have something to say (a part without data,
 such as the trend of a client with check-ins in two weeks only, gives its weight to the others).
 A client with fewer than 2 check-ins in 90 days has no score: too little data to be fair. Bands:
-green from 75, amber from 50, red below. A client is **at risk** when red, or amber and falling
-(its trend part below 60: down by 0.1 a week or more). The reasons are the parts that cost the
+green from 75, amber from 50, red below. A client is **at risk** when red, or amber and falling:
+its trend part below 60 (down by 0.1 a week or more) and its last 3 weeks with check-ins 0.4 or more
+below the weeks before them (a drop that lasts, not one bad week). The reasons are the parts that cost the
 most points, in plain words (`Reason.key` is a message key, `Reason.values` fills it).
 """
 
@@ -51,7 +52,8 @@ RENEWAL_WINDOW_DAYS = 90
 
 GREEN_FROM = 75
 AMBER_FROM = 50
-FALLING = 60  # a trend part below this is "falling": with an amber score, the client is at risk
+FALLING = 60  # a trend part below this is falling: with an amber score, and a drop that lasts, at risk
+DROP = 0.4  # the last 3 weeks' average this far below the weeks before: the drop lasts
 REASON_MIN_POINTS = 3.0  # a part that costs fewer points than this is not worth a reason
 MOST_REASONS = 3
 
@@ -187,7 +189,7 @@ def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
     value = sum(p.weight * (p.score or 0.0) for p in counted) / weight
     score = int(value + 0.5)
     band = band_of(score)
-    falling = trend is not None and trend < FALLING
+    falling = trend is not None and trend < FALLING and _dropped(weeks[-TREND_WEEKS:])
     facts: dict[str, Mapping[str, object]] = {
         "feeling": {"average": _one(feeling_avg)},
         "trend": {"change": _one(abs(change or 0.0)), "weeks": TREND_WEEKS},
@@ -235,17 +237,30 @@ def _feeling(weeks: Sequence[Week]) -> tuple[float | None, float | None]:
 
 
 def _trend(weeks: Sequence[Week]) -> tuple[float | None, float | None]:
-    """The least-squares slope of the weekly averages (at least 3 weeks with check-ins, spanning 4
-    weeks or more), per week; its change over the whole span."""
-    points = [(n, w.average) for n, w in enumerate(weeks) if w.average is not None]
+    """The slope of the weekly averages, per week, by least squares with each week weighted by its
+    check-ins (at least 3 weeks with check-ins, spanning 4 weeks or more); and its change over that
+    span."""
+    points = [(n, w.average, w.checkins) for n, w in enumerate(weeks) if w.average is not None]
     if len(points) < 3 or points[-1][0] - points[0][0] < 3:
         return None, None
-    mean_x = sum(x for x, _ in points) / len(points)
-    mean_y = sum(y for _, y in points if y is not None) / len(points)
-    spread = sum((x - mean_x) ** 2 for x, _ in points)
-    slope = sum((x - mean_x) * ((y or 0.0) - mean_y) for x, y in points) / spread
+    total = sum(c for _, _, c in points)
+    mean_x = sum(x * c for x, _, c in points) / total
+    mean_y = sum((y or 0.0) * c for _, y, c in points) / total
+    spread = sum(c * (x - mean_x) ** 2 for x, _, c in points)
+    slope = sum(c * (x - mean_x) * ((y or 0.0) - mean_y) for x, y, c in points) / spread
     change = slope * (points[-1][0] - points[0][0])
     return _clamp(100 + slope * 400), change
+
+
+def _dropped(weeks: Sequence[Week]) -> bool:
+    """The last 3 weeks with check-ins average at least `DROP` below the weeks before them (in the
+    8-week window): a fall that lasts, not one bad week."""
+    known = [w for w in weeks if w.checkins]
+    if len(known) < 5:
+        return False
+    recent = sum(known[-3:], Week()).average
+    before = sum(known[:-3], Week()).average
+    return recent is not None and before is not None and before - recent >= DROP
 
 
 def _expectations(together: Week) -> float | None:

@@ -13,7 +13,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.domain.text import unescape_slack
-from bot.listeners import clients, quiet, settings, touchpoints
+from bot.listeners import clients, digest, health, quiet, settings, touchpoints
 from bot.views import help as help_view
 
 # (ack, the text after the word, the command, the client, the context)
@@ -29,6 +29,9 @@ WORDS: dict[str, Subcommand] = {
     "quiet": quiet.rapport_quiet,
     "settings": settings.rapport_settings,
     "instellingen": settings.rapport_settings,
+    "digest": digest.rapport_digest,
+    "health": health.rapport_health,
+    "gezondheid": health.rapport_health,
 }
 HELP_WORDS = ("", "help", "?")
 

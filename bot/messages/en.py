@@ -242,6 +242,109 @@ MESSAGES: dict[str, str] = {
     "health.reason.renewal": "renews in {days} days",
     "health.reason.good": "feeling averages {average} of 5; last contact {days} days ago",
     "health.reason.good_feeling": "feeling averages {average} of 5",
+    # `/rapport health`
+    "health.explain.title": "How a client's health is worked out",
+    "health.explain.intro": (
+        "Each client gets a score from 0 to 100 out of seven parts, each 0–100 (100: nothing wrong), "
+        "weighted as below. A part with nothing to say gives its weight to the others; a client with "
+        "fewer than 2 check-ins in 90 days gets no score."
+    ),
+    "health.explain.bands": (
+        "🟢 Green from 75, 🟠 amber from 50, 🔴 red below. *At risk*: red, or amber and falling "
+        "(feeling down 0.1 a week or more over 8 weeks)."
+    ),
+    "health.explain.part": "• *{name}* ({weight}): {what}",
+    "health.part.feeling": "the average feeling, recent weeks counting most (half as much after 30 days)",
+    "health.part.trend": "the weekly average over 8 weeks: flat or rising is 100",
+    "health.part.expectations": "check-ins with expectations below, last 90 days",
+    "health.part.quiet": "contacts who did not answer past the client's quiet days",
+    "health.part.overdue": "follow-ups past their due moment",
+    "health.part.contact": "days since the last touchpoint or check-in, against the segment's window",
+    "health.part.renewal": "within 90 days of a renewal, a poor feeling weighs more",
+    "health.explain.windows": "Contact windows (ideal / most days): {windows}; any other segment 14 / 30.",
+    "health.explain.windows_none": "Contact window: 14 days ideal, 30 at most, for every segment.",
+    "health.explain.commands": (
+        "Admins: `/rapport health weights feeling 40 trend 20` (0–100 each; `weights reset` for the "
+        "defaults), `/rapport health segment retail 7 21` (ideal and most days between contacts). "
+        "`/rapport health acme`: one client's parts. More in docs/health.md."
+    ),
+    "health.client.title": "*{client}*: {line}",
+    "health.client.part": "• {name}: {score} × {weight}",
+    "health.client.part_none": "• {name}: nothing to say yet (its weight goes to the others)",
+    "health.weights_saved": "Weights now: {weights}.",
+    "health.window_saved": "Segment *{segment}*: contact ideally every {ideal} days, at most {most}.",
+    "health.bad_weights": (
+        "I didn't understand “{text}”. Give parts and whole numbers 0–100, e.g. "
+        "`/rapport health weights feeling 40 trend 20`; the parts: {parts}."
+    ),
+    "health.bad_window": (
+        "I didn't understand “{text}”. Give a segment and two numbers of days, ideal then most, e.g. "
+        "`/rapport health segment retail 7 21`."
+    ),
+    "health.admins_only": "Only workspace owners and admins can change how health is scored. `/rapport health` shows how it works.",
+    "health.unknown_client": "No client matches “{query}”. `/rapport health` alone explains the score.",
+    # the weekly digest
+    "digest.title": "Weekly client digest",
+    "digest.context": "Week {week}, up to {when} · {clients} active clients, {scored} with enough check-ins to score",
+    "digest.average": "*Feeling this week:* {average} / 5 from {count} check-ins (last week {before} from {count_before}) {arrow}",
+    "digest.average_none": "*Feeling this week:* no check-ins logged (last week {before} from {count_before})",
+    "digest.up": "*Moving up:* {items}",
+    "digest.down": "*Moving down:* {items}",
+    "digest.mover": "*{client}* {before} → {after} {spark}",
+    "digest.no_movers": "*Moving:* no client's feeling moved by half a point or more in the last two weeks.",
+    "digest.at_risk": "*At risk ({count}):*",
+    "digest.at_risk_none": "*At risk:* nobody. :tada:",
+    "digest.risk_line": "{band} *{client}* {score} {spark} {lead}\n      _{reasons}_",
+    "digest.lead": "· lead {who}",
+    "digest.quiet": "*Quiet contacts ({count}):*",
+    "digest.quiet_line": "• *{who}* at *{client}*: no answer for {days} working days",
+    "digest.overdue": "*Overdue promises ({count}):*",
+    "digest.overdue_line": "• {who}: {count} overdue, the oldest “{what}” by {days} days",
+    "digest.overdue_line.one": "• {who}: “{what}” overdue by {days} days",
+    "digest.coverage": "*Check-in coverage:* {share} of {touchpoints} touchpoints this week have a feeling logged",
+    "digest.coverage_none": "*Check-in coverage:* no touchpoints logged this week",
+    "digest.coverage_person": "• {who}: {share} of {touchpoints}",
+    "digest.coverage_mine": "*Your coverage:* {share} of your {touchpoints} touchpoints this week have a feeling logged (only you see this)",
+    "digest.renewals": "*Renewals in the next 60 days:*",
+    "digest.renewal_line": "• *{client}* renews {on} (in {days} days), last feeling {face}",
+    "digest.churned": "*Churned in the last 4 weeks:*",
+    "digest.churned_line": "• *{client}* on {on}{reason}",
+    "digest.more": "…and {count} more in the thread.",
+    "digest.more_export": "…and {count} more: see the export.",
+    "digest.thread_title": "*Details for week {week}*",
+    "digest.thread_risks": "*Every client at risk:*",
+    "digest.thread_people": "*Check-in coverage per person:*",
+    "digest.thread_segments": "*Average feeling per segment, last 12 weeks:*",
+    "digest.segment_line": "• {segment}: {spark} {now}",
+    "digest.export": "Export to Excel",
+    "digest.footer": "Chart and details in the thread. Anyone can see this week's digest with `/rapport digest` or take the numbers into Excel with the button.",
+    "digest.fallback": "Weekly client digest: feeling {average} (last week {before}), {risks} at risk",
+    "digest.chart_title": "Average feeling per week and segment",
+    "digest.chart_comment": "Average feeling per week, last 12 weeks, per segment.",
+    "digest.chart_axis": "average feeling (1–5)",
+    "digest.preview_note": "Only you can see this preview. {where}",
+    "digest.where": "Posted to <#{channel}> every {weekday} at {time} ({tz}); next on {next}.",
+    "digest.where_none": "No channel gets it yet: an admin sets one with `/rapport digest #channel`.",
+    "digest.set": "The weekly digest goes to <#{channel}> every {weekday} at {time} ({tz}), first on {next}. `/rapport digest` previews it, `/rapport digest post` posts it now, `/rapport digest off` stops it.",
+    "digest.set_joined": "I joined <#{channel}> to post it.",
+    "digest.private": "<#{channel}> is private, so I can't join it myself. Invite me there with `/invite @Rapport`, then run `/rapport digest #{name}` again.",
+    "digest.channel_unknown": "I can't find that channel. Pick it with `#` so Slack links it, e.g. `/rapport digest #client-health monday 09:00`.",
+    "digest.channel_failed": "I couldn't join <#{channel}> ({error}). Invite me there with `/invite @Rapport`, then try again.",
+    "digest.admins_only": "Only workspace owners and admins can {what}. Anyone can preview the digest with `/rapport digest`.",
+    "digest.what.set": "choose where the digest goes",
+    "digest.what.post": "post the digest now",
+    "digest.what.stop": "stop the digest",
+    "digest.what.coverage": "change who sees coverage per person",
+    "digest.stopped": "The weekly digest to <#{channel}> is stopped. Start it again with `/rapport digest #channel`.",
+    "digest.not_running": "No weekly digest is set up. Start one with `/rapport digest #channel [weekday] [HH:MM]`.",
+    "digest.posting": "Posting this week's digest to <#{channel}> now.",
+    "digest.posted_already": "This week's digest ({week}) went to <#{channel}> already; it goes once a week.",
+    "digest.no_channel": "Choose a channel first: `/rapport digest #channel`.",
+    "digest.coverage_on": "Coverage per person now shows in the channel digest.",
+    "digest.coverage_off": "Coverage per person now shows only to each person, in their own preview.",
+    "digest.usage": "Try `/rapport digest` (a preview), `/rapport digest #channel [weekday] [HH:MM]` (where and when, default Monday 09:00), `/rapport digest post`, `/rapport digest off` or `/rapport digest people on|off`.",
+    "digest.bad_time": "“{time}” isn't a time. Use 24-hour HH:MM, e.g. `09:00`.",
+    "digest.bad_word": "I didn't understand “{word}”. {usage}",
     "card.usage": "Which client? Try `/rapport client acme`.",
     "card.unknown": "No client matches “{query}”. See every client with `/rapport clients`.",
     "card.ambiguous": "“{query}” could be {names}. Try a longer name.",
@@ -450,6 +553,11 @@ MESSAGES: dict[str, str] = {
     "help.quiet": "`/rapport quiet acme 3`: after how many working days without an answer a client counts as quiet.",
     "help.client": "`/rapport client acme`: the client card, with recent check-ins and owners.",
     "help.clients": "`/rapport clients`: every client and its lead.",
+    "help.health": "`/rapport health`: how a client's health score is worked out, and its weights.",
+    "help.digest": (
+        "`/rapport digest`: a preview of this week's digest; admins: `/rapport digest #channel monday 09:00` "
+        "to post it there every week, `post` to post it now, `off` to stop it."
+    ),
     "help.settings": "`/rapport settings`: your working days and hours, and how often I remind you.",
     "help.help": "`/rapport help`: this list.",
     "help.footer": "Your App Home tab (click Rapport in the sidebar) shows your clients and open questions.",

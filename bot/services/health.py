@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -35,6 +35,10 @@ class ClientHealth:
     health: rules.Health
     weekly: list[float | None]  # average feeling per week, the last 13, oldest first
     lead_id: int | None
+    inputs: rules.Inputs
+    weeks: list[rules.Week]
+    renewal: date | None = None
+    status: str = "active"
 
 
 def weights(session: Session, team_id: str) -> dict[str, int]:
@@ -139,6 +143,10 @@ def for_clients(
             rules.health(inputs, chosen),
             [w.average for w in stats],
             client.lead_id,
+            inputs,
+            list(stats),
+            client.renewal_date,
+            client.status,
         )
     return result
 

@@ -100,6 +100,8 @@ def apply_profile(session: Session, staff: Staff, user: dict, now: datetime) -> 
     staff.tz = user.get("tz") or staff.tz
     staff.locale = user.get("locale") or staff.locale
     staff.name = profile.get("display_name") or user.get("real_name") or user.get("name") or staff.name
+    if any(key in user for key in ("is_admin", "is_owner", "is_primary_owner")):
+        staff.is_admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
     email = profile.get("email")
     if email:
         email = email.lower()

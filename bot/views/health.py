@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from bot.domain.health import Health, Reason
+from slack_sdk.models.blocks import Block, HeaderBlock
+
+from bot.domain.health import PARTS, Health, Reason
 from bot.messages import en, t
-from bot.views.common import mrkdwn_escape
+from bot.views.common import blocks_json, context, mrkdwn_escape, section
 
 
 def band(health: Health, locale: str | None) -> str:
@@ -51,3 +54,59 @@ def line(health: Health, locale: str | None) -> str:
     if health.score is None:
         return band(health, locale)
     return f"{score(health, locale)}  {band(health, locale)}"
+
+
+def weights_text(weights: Mapping[str, int]) -> str:
+    return ", ".join(f"{name} {weights.get(name, 0)}" for name in PARTS)
+
+
+def explain(
+    weights: Mapping[str, int], windows: Mapping[str, tuple[int, int]], locale: str | None
+) -> dict[str, Any]:
+    """`/rapport health`: the parts with this workspace's weights, the bands, the contact windows."""
+    lc = locale
+    parts = "\n".join(
+        t(
+            "health.explain.part",
+            lc,
+            name=name,
+            weight=weights.get(name, 0),
+            what=t(f"health.part.{name}", lc),
+        )
+        for name in PARTS
+    )
+    if windows:
+        listed = ", ".join(
+            f"{mrkdwn_escape(name)} {ideal} / {most}" for name, (ideal, most) in sorted(windows.items())
+        )
+        window_text = t("health.explain.windows", lc, windows=listed)
+    else:
+        window_text = t("health.explain.windows_none", lc)
+    blocks: list[Block] = [
+        HeaderBlock(text=t("health.explain.title", lc)),
+        section(t("health.explain.intro", lc)),
+        section(parts),
+        section(t("health.explain.bands", lc)),
+        context(window_text),
+        context(t("health.explain.commands", lc)),
+    ]
+    return {
+        "response_type": "ephemeral",
+        "text": t("health.explain.title", lc),
+        "blocks": blocks_json(blocks),
+    }
+
+
+def client_parts(name: str, health: Health, locale: str | None) -> dict[str, Any]:
+    """One client's score part by part, and its reasons."""
+    lc = locale
+    lines = [t("health.client.title", lc, client=mrkdwn_escape(name), line=line(health, lc))]
+    for part in health.parts:
+        if part.score is None:
+            lines.append(t("health.client.part_none", lc, name=part.name))
+        else:
+            lines.append(
+                t("health.client.part", lc, name=part.name, score=round(part.score), weight=part.weight)
+            )
+    blocks: list[Block] = [section("\n".join(lines)), context(reasons(health, lc))]
+    return {"response_type": "ephemeral", "text": lines[0], "blocks": blocks_json(blocks)}

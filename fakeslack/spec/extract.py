@@ -47,6 +47,7 @@ SPEC_METHODS = [
     "conversations.open",
     "conversations.info",
     "conversations.history",
+    "conversations.join",
     "auth.test",
     "team.info",
     "oauth.v2.access",

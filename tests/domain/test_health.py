@@ -4,6 +4,7 @@ others, too little data gives no number, and the reasons name what cost the most
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -37,8 +38,8 @@ def drifting(start: float, end: float, n: int = 2) -> list[Week]:
     return weeks
 
 
-def inputs(**changes) -> Inputs:
-    base = dict(today=TODAY, weeks=steady(), days_since_contact=3)
+def inputs(**changes: Any) -> Inputs:
+    base: dict[str, Any] = {"today": TODAY, "weeks": steady(), "days_since_contact": 3}
     base.update(changes)
     return Inputs(**base)
 
@@ -188,3 +189,32 @@ def test_any_inputs_give_a_score_from_0_to_100_or_none(weeks, quiet, overdue, co
     assert h.score is None or 0 <= h.score <= 100
     assert h.band == band_of(h.score)
     assert h.reasons and len(h.reasons) <= 3
+
+
+def test_the_worked_example_in_the_docs():
+    """docs/health.md works Acme's score out by hand: these are its numbers."""
+    averages = [None] * 5 + [4.0, 4.0, 3.5, 3.5, 3.0, 3.0, 2.5, 2.5]
+    weeks = [Week() if a is None else Week(2, int(a * 2), 2, 0) for a in averages]
+    weeks[-3:] = [Week(2, 6, 2, 1), Week(2, 5, 2, 1), Week(2, 5, 2, 1)]
+    h = health(
+        Inputs(
+            today=TODAY,
+            weeks=weeks,
+            quiet=[Quiet("Jan", 9, 5)],
+            days_since_contact=12,
+            contact_window=(14, 30),
+            renewal=TODAY + timedelta(days=40),
+        )
+    )
+    parts = {p.name: round(p.score, 1) for p in h.parts if p.score is not None}
+    assert parts == {
+        "feeling": 62.1,
+        "trend": 4.8,
+        "expectations": 71.9,
+        "quiet": 40.0,
+        "overdue": 100.0,
+        "contact": 100.0,
+        "renewal": 79.0,
+    }
+    assert (h.score, h.band, h.at_risk) == (58, "amber", True)
+    assert [(r.part, r.points) for r in h.reasons] == [("trend", 19.0), ("feeling", 11.4), ("quiet", 6.0)]
