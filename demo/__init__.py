@@ -27,6 +27,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
 
+from demo import quarter
 from demo.guard import is_loopback, loopback_only
 from demo.printer import Printer, quiet_logging
 from demo.simulation import Demo
@@ -77,6 +78,13 @@ def run(
             demo.simulate()
             demo.finale()
             summary(demo, stats, network)
+            warned = quarter.run(seed, workdir=tmp)
+            say()
+            say("== A quarter of this agency (same seed): does the digest warn in time? ==")
+            say("  Two clients sour over 13 weeks; the digest is read every Monday.")
+            for line in warned.lines():
+                say("  " + line)
+            stats["quarter"] = warned
             rejected = list(demo.fake.rejected)
             server_errors = list(demo.fake.server_errors)
     finally:

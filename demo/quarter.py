@@ -165,9 +165,11 @@ def _mood(client: DemoClient, at: datetime, weeks: int) -> float:
     return client.mood_from + (client.mood_to - client.mood_from) * progress
 
 
-def _expectation(rng: random.Random, score: int) -> str:
-    below = {1: 0.8, 2: 0.6, 3: 0.2}.get(score, 0.03)
-    return "below" if rng.random() < below else "met"
+def _expectation(rng: random.Random, score: int, souring: bool) -> str:
+    """Whether the check-in said expectations were missed: mostly when the feeling is low, and, for a
+    client that is souring, already at a 3 or a 4 (the work is missing what they wanted)."""
+    chances = {1: 0.9, 2: 0.8, 3: 0.5, 4: 0.15} if souring else {1: 0.7, 2: 0.5, 3: 0.05, 4: 0.01}
+    return "below" if rng.random() < chances.get(score, 0.0) else "met"
 
 
 def _a_week(
@@ -185,7 +187,10 @@ def _a_week(
         staff = {s.slack_user_id: s.id for s in session.query(Staff).filter_by(team_id=TEAM)}
         for c in clients:
             scores: list[int] = []
-            for _ in range(rng.choice((2, 3, 3, 4))):  # touchpoints this week, most with a feeling
+            # Touchpoints this week, most with a feeling; as in the demo, a client whose mood is moving
+            # is talked to more (staff pick it three times as often).
+            moving = stories[c.name].kind != "steady"
+            for _ in range(rng.choice((5, 6, 8, 9) if moving else (2, 3, 3, 4))):
                 day = rng.randrange(5)
                 local = (start.astimezone(amsterdam) + timedelta(days=day)).replace(
                     hour=rng.randrange(9, 17), minute=rng.randrange(0, 60, 5)
@@ -213,7 +218,7 @@ def _a_week(
                             staff_id=staff[person.uid],
                             touchpoint_id=touchpoint.id,
                             score=score,
-                            expectation=_expectation(rng, score),
+                            expectation=_expectation(rng, score, stories[c.name].kind == "souring"),
                             created_at=at + timedelta(minutes=20),
                             source="prompt",
                         )

@@ -78,6 +78,9 @@ def test_it_shows_what_staff_see(one_week):
     assert "the weekly digest in #client-health" in output and "Weekly client digest" in output
     assert "*At risk (" in output or "*At risk:* nobody" in output
     assert "[ Export to Excel ]" in output and "the chart, saved as feeling-2026-11-23.png" in output
+    # A quarter of the same agency: the digest warns of each souring client in time, and only of them.
+    assert "does the digest warn in time?" in output and "weeks' warning" in output
+    assert "false alarms: none" in output
     # Two promises due the same morning: one DM with a section each; Snooze redraws only its own.
     assert "2 nudges due together, one DM" in output and "2 things to follow up on" in output
 
