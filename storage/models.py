@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -302,6 +303,13 @@ class CheckIn(Base):
         Index("ix_checkins_client_time", "team_id", "client_id", "created_at"),
         # the workspace's recent weeks at once (health, the digest), all a week's sums need in the index
         Index("ix_checkins_team_time", "team_id", "created_at", "client_id", "score", "expectation"),
+        # which touchpoints have a feeling (coverage); only check-ins after a touchpoint are in it
+        Index(
+            "ix_checkins_touchpoint",
+            "touchpoint_id",
+            sqlite_where=text("touchpoint_id IS NOT NULL"),
+            postgresql_where=text("touchpoint_id IS NOT NULL"),
+        ),
     )
 
     id: Id = mapped_column(primary_key=True)
@@ -361,7 +369,10 @@ class FollowUp(Base):
     """
 
     __tablename__ = "followups"
-    __table_args__ = (Index("ix_followups_status_nudge", "status", "next_nudge_at"),)
+    __table_args__ = (
+        Index("ix_followups_status_nudge", "status", "next_nudge_at"),
+        Index("ix_followups_team_open_due", "team_id", "status", "due_at"),  # overdue ones (health, digest)
+    )
 
     id: Id = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), index=True)

@@ -28,7 +28,7 @@ most points, in plain words (`Reason.key` is a message key, `Reason.values` fill
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -71,6 +71,17 @@ class Week:
     @property
     def average(self) -> float | None:
         return self.total / self.checkins if self.checkins else None
+
+    @staticmethod
+    def added(weeks: Iterable[Week]) -> Week:
+        """Several weeks as one: their check-ins, scores, ratings and "below"s added up."""
+        checkins = total = rated = below = 0
+        for week in weeks:
+            checkins += week.checkins
+            total += week.total
+            rated += week.rated
+            below += week.below
+        return Week(checkins, total, rated, below)
 
     def __add__(self, other: Week) -> Week:
         return Week(
@@ -159,7 +170,7 @@ def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
     """The client's health from `inputs`, with the workspace's `weights` (the defaults if None)."""
     chosen = dict(weights or DEFAULT_WEIGHTS)
     weeks = list(inputs.weeks)[-WEEKS:]
-    together = sum(weeks, Week())
+    together = Week.added(weeks)
     if together.checkins < MIN_CHECKINS:
         reason = Reason("data", "health.reason.too_little", {"count": together.checkins})
         return Health(None, "unknown", False, (), (reason,), together.checkins)
@@ -258,8 +269,8 @@ def _dropped(weeks: Sequence[Week]) -> bool:
     known = [w for w in weeks if w.checkins]
     if len(known) < 5:
         return False
-    recent = sum(known[-3:], Week()).average
-    before = sum(known[:-3], Week()).average
+    recent = Week.added(known[-3:]).average
+    before = Week.added(known[:-3]).average
     return recent is not None and before is not None and before - recent >= DROP
 
 

@@ -46,6 +46,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.domain.hours import WorkingHours, next_working_moment, zone
@@ -317,8 +318,10 @@ def _local(day: date, clock: time, tz: ZoneInfo) -> datetime:
     return datetime.fromtimestamp(high, UTC)
 
 
+@lru_cache(maxsize=4096)
 def _window(day: date, tz: ZoneInfo, wh: WorkingHours) -> tuple[datetime, datetime] | None:
-    """That day's working window, as ``hours`` sees it (None when it is not a working day)."""
+    """That day's working window, as ``hours`` sees it (None when it is not a working day). Kept:
+    a workspace's people share zones, hours and days, and counting silences asks for the same ones."""
     if day.weekday() not in wh.effective_days:
         return None
     start, end = _local(day, wh.start, tz), _local(day, wh.end, tz)

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import health as rules
@@ -149,8 +149,8 @@ def build(session: Session, team_id: str, now: datetime, tz: str | None = None) 
     schedule = session.get(DigestSchedule, team_id)
     tz = tz or (schedule.tz if schedule else None)
     weeks_all = [c.weeks for c in scores.values()]
-    this_week = sum((w[-1] for w in weeks_all), rules.Week())
-    last_week = sum((w[-2] for w in weeks_all), rules.Week())
+    this_week = rules.Week.added(w[-1] for w in weeks_all)
+    last_week = rules.Week.added(w[-2] for w in weeks_all)
     leads = health.staff_names(session, [c.lead_id for c in scores.values() if c.lead_id])
     risks = [
         Risk(
@@ -169,6 +169,7 @@ def build(session: Session, team_id: str, now: datetime, tz: str | None = None) 
         key=lambda q: (-q.working_days, q.client.casefold()),
     )
     starts = rules.week_starts(now, CHART_WEEKS)
+    people = coverage_by_person(session, team_id, now - WEEK, now)
     return Digest(
         team_id=team_id,
         now=now,
@@ -183,8 +184,10 @@ def build(session: Session, team_id: str, now: datetime, tz: str | None = None) 
         at_risk=risks,
         quiet=quiet,
         overdue=_overdue_by_owner(session, team_id, now),
-        coverage=coverage(session, team_id, now - timedelta(days=7), now),
-        by_person=coverage_by_person(session, team_id, now - timedelta(days=7), now),
+        coverage=Coverage(
+            sum(p.coverage.touchpoints for p in people), sum(p.coverage.with_feeling for p in people)
+        ),
+        by_person=people,
         renewals=_renewals(session, team_id, now, scores),
         churned=_churned(session, team_id, now),
         segments=_segments(scores.values()),
@@ -201,8 +204,8 @@ def _movers(scores: Iterable[health.ClientHealth], *, up: bool) -> list[Mover]:
     weeks before: the biggest moves up (or down) first."""
     found: list[Mover] = []
     for c in scores:
-        recent = sum(c.weeks[-2:], rules.Week()).average
-        before = sum(c.weeks[-6:-2], rules.Week()).average
+        recent = rules.Week.added(c.weeks[-2:]).average
+        before = rules.Week.added(c.weeks[-6:-2]).average
         if recent is None or before is None:
             continue
         change = recent - before
@@ -260,32 +263,23 @@ def _heard(team_id: str, since: datetime, until: datetime) -> tuple[Any, ...]:
     )
 
 
-def _with_feeling(team_id: str) -> Any:
-    return (CheckIn.touchpoint_id == Touchpoint.id) & (CheckIn.team_id == team_id)
-
-
 def coverage(session: Session, team_id: str, since: datetime, until: datetime) -> Coverage:
-    query = (
-        select(func.count(func.distinct(Touchpoint.id)), func.count(func.distinct(CheckIn.touchpoint_id)))
-        .select_from(Touchpoint)
-        .outerjoin(CheckIn, _with_feeling(team_id))
-        .where(*_heard(team_id, since, until))
-    )
-    touchpoints, with_feeling = session.execute(query).one()
-    return Coverage(int(touchpoints or 0), int(with_feeling or 0))
+    people = coverage_by_person(session, team_id, since, until)
+    return Coverage(sum(p.coverage.touchpoints for p in people), sum(p.coverage.with_feeling for p in people))
 
 
 def coverage_by_person(
     session: Session, team_id: str, since: datetime, until: datetime
 ) -> list[PersonCoverage]:
+    """Each person's touchpoints of the week, and how many have a feeling: the week's touchpoints
+    (by time), each looked up in the check-ins by its id."""
+    felt = exists().where(CheckIn.touchpoint_id == Touchpoint.id, CheckIn.team_id == team_id)
     query = (
         select(
             Touchpoint.staff_id,
-            func.count(func.distinct(Touchpoint.id)),
-            func.count(func.distinct(CheckIn.touchpoint_id)),
+            func.count(),
+            func.sum(case((felt, 1), else_=0)),
         )
-        .select_from(Touchpoint)
-        .outerjoin(CheckIn, _with_feeling(team_id))
         .where(*_heard(team_id, since, until))
         .group_by(Touchpoint.staff_id)
     )
@@ -314,18 +308,24 @@ def _renewals(
     ]
     if not soon:
         return []
+    # The last feeling in the weeks the score reads: older ones say little about a renewal now.
+    recent = now - timedelta(weeks=rules.WEEKS)
     newest = (
         select(CheckIn.client_id, func.max(CheckIn.created_at).label("at"))
-        .where(CheckIn.team_id == team_id, CheckIn.client_id.in_([c.client_id for c in soon]))
+        .where(
+            CheckIn.team_id == team_id,
+            CheckIn.client_id.in_([c.client_id for c in soon]),
+            CheckIn.created_at >= recent,
+        )
         .group_by(CheckIn.client_id)
         .subquery()
     )
     last: dict[int, int] = {
         client_id: score
         for client_id, score in session.execute(
-            select(CheckIn.client_id, CheckIn.score).join(
-                newest, (CheckIn.client_id == newest.c.client_id) & (CheckIn.created_at == newest.c.at)
-            )
+            select(CheckIn.client_id, CheckIn.score)
+            .join(newest, (CheckIn.client_id == newest.c.client_id) & (CheckIn.created_at == newest.c.at))
+            .where(CheckIn.team_id == team_id)
         )
     }
     found = [

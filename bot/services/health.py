@@ -19,8 +19,6 @@ from sqlalchemy.orm import Session
 from bot.domain import health as rules
 from bot.domain import when
 from bot.domain.hours import WorkingHours
-from bot.services import owners
-from bot.services import quiet as quiet_service
 from bot.services.staff import working_hours
 from storage.models import CheckIn, Client, Contact, FollowUp, Segment, Staff, Touchpoint, Wait, Workspace
 
@@ -116,7 +114,7 @@ def for_clients(
     ids = [c.id for c in clients] if client_ids is not None else None
     weeks, last_checkin = week_stats(session, team_id, now, ids)
     last_touch = _last_touchpoints(session, team_id, now - timedelta(weeks=rules.WEEKS), ids)
-    quiet = _quiet(session, team_id, now, ids)
+    quiet = _quiet(session, team_id, now, {c.id: c for c in clients})
     overdue = _overdue(session, team_id, now, ids)
     chosen, known = weights(session, team_id), windows(session, team_id)
     today = now.date()
@@ -220,26 +218,52 @@ def _last_touchpoints(
 
 
 def _quiet(
-    session: Session, team_id: str, now: datetime, client_ids: Sequence[int] | None
+    session: Session, team_id: str, now: datetime, clients: Mapping[int, Client]
 ) -> dict[int, list[rules.Quiet]]:
-    """The outreaches gone quiet (past the client's quiet days) by client: who, for how long."""
-    query = select(Wait).where(Wait.team_id == team_id, Wait.status == "open", Wait.since < now)
-    if client_ids is not None:
-        query = query.where(Wait.client_id.in_(list(client_ids)))
+    """The outreaches gone quiet (past the client's quiet days, counted in its lead's working days)
+    by client: who, for how long. A few queries for the whole workspace."""
+    query = select(Wait.client_id, Wait.contact_id, Wait.since).where(
+        Wait.team_id == team_id, Wait.status == "open", Wait.since < now
+    )
+    waits = [(c, contact, _aware(since)) for c, contact, since in session.execute(query) if c in clients]
+    if not waits:
+        return {}
+    segment_days: dict[str, int] = {
+        key: days
+        for key, days in session.execute(
+            select(Segment.name_key, Segment.quiet_after_days).where(
+                Segment.team_id == team_id, Segment.quiet_after_days.is_not(None)
+            )
+        )
+        if days
+    }
+    leads = staff_names(session, [i for c, _, _ in waits if (i := clients[c].lead_id) is not None])
+    contact_ids = [contact for _, contact, _ in waits if contact]
+    names: dict[int, str] = (
+        {
+            i: n
+            for i, n in session.execute(select(Contact.id, Contact.name).where(Contact.id.in_(contact_ids)))
+        }
+        if contact_ids
+        else {}
+    )
     found: dict[int, list[rules.Quiet]] = defaultdict(list)
-    days_of: dict[int, int] = {}
-    for wait in session.scalars(query):
-        client = wait.client
-        if client.id not in days_of:
-            days_of[client.id] = quiet_service.quiet_days(session, client)
-        lead = owners.get(client, "lead")
-        tz, wh = (lead.tz, working_hours(lead)) if lead is not None else (None, WorkingHours())
-        silent = when.working_days_between(_aware(wait.since), now, tz, wh)
-        if silent < days_of[client.id]:
+    for client_id, contact_id, since in waits:
+        client = clients[client_id]
+        days = (
+            client.quiet_after_days
+            or segment_days.get((client.segment or "").casefold())
+            or when.QUIET_WORKING_DAYS
+        )
+        if (now - since).days < days:  # fewer calendar days than the working days it takes
             continue
-        contact = session.get(Contact, wait.contact_id) if wait.contact_id else None
-        who = contact.name if contact is not None and contact.name else client.name
-        found[client.id].append(rules.Quiet(who, silent, days_of[client.id]))
+        lead = leads.get(client.lead_id) if client.lead_id else None
+        tz, wh = (lead.tz, working_hours(lead)) if lead is not None else (None, WorkingHours())
+        silent = when.working_days_between(since, now, tz, wh)
+        if silent < days:
+            continue
+        who = names.get(contact_id) if contact_id else None
+        found[client_id].append(rules.Quiet(who or client.name, silent, days))
     return found
 
 
