@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.domain.client_rows import (
     NAME_MAX,
-    SHEET_NAME,
+    SHEET_NAMES,
     ClientRow,
     ContactIn,
     Owner,
@@ -113,7 +113,7 @@ def _read(path: Path, report: ImportReport) -> tuple[Table, dict[str, int]]:
     Warnings about the header row go into the report either way.
     """
     try:
-        table = read_table(path, sheet=SHEET_NAME)
+        table = read_table(path, sheets=SHEET_NAMES)
     except SpreadsheetError as exc:
         raise ImportFileError(str(exc)) from exc
     columns = map_columns(table.headers)
