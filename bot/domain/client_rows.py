@@ -120,6 +120,7 @@ PUBLIC_MAIL_DOMAINS = frozenset(
 )
 
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{6,}")
+_SLACK_TEAM_ID = re.compile(r"T[A-Z0-9]{6,14}")
 _SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]{6,})(?:\|[^>]*)?>")
 _EMAIL = re.compile(r"[^@\s<>\"',;]+@([^@\s<>\"',;]+)")
 _DOMAIN = re.compile(
@@ -229,6 +230,11 @@ class ClientRow:
 def is_slack_user_id(text: str) -> bool:
     """A Slack member id: ``U…``, or ``W…`` in Enterprise Grid."""
     return _SLACK_USER_ID.fullmatch(text) is not None
+
+
+def is_slack_team_id(text: str) -> bool:
+    """A Slack workspace (team) id: ``T`` and then capital letters and digits, e.g. ``T0123ABCD``."""
+    return _SLACK_TEAM_ID.fullmatch(text) is not None
 
 
 def cell_text(value: object) -> str:
