@@ -32,9 +32,6 @@ BOT_SCOPES = (
     "im:write",
     "users:read",
     "users:read.email",
-    "channels:read",
-    "groups:read",
-    "team:read",
     # Before sending again a message whose send's outcome is unknown, the outbox looks for it in the
     # conversation's history (bot/jobs/outbox.py): DMs, and channels public and private.
     "im:history",
