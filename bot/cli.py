@@ -22,7 +22,10 @@ from bot.messages import t
 from config.settings import WHERE_TO_GET, Settings
 
 if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
     from bot.deps import Deps
+    from bot.services.importer import LookupEmail, LookupMember
     from storage.db import Database
 
 log = logging.getLogger("bot")
@@ -149,28 +152,44 @@ def _team(settings: Settings, given: str | None) -> str:
     return own
 
 
+def slack_lookups(client: WebClient) -> tuple[LookupEmail, LookupMember]:
+    """How the import finds people in Slack: the member id of an e-mail address (None when nobody has
+    it), and whether a member id is someone in the workspace."""
+    from slack_sdk.errors import SlackApiError
+
+    def lookup_email(email: str) -> str | None:
+        try:
+            return str(client.users_lookupByEmail(email=email)["user"]["id"])
+        except SlackApiError:
+            return None
+
+    def lookup_member(user_id: str) -> bool:
+        try:
+            client.users_info(user=user_id)
+        except SlackApiError as error:
+            if error.response.get("error") == "user_not_found":
+                return False
+            raise
+        return True
+
+    return lookup_email, lookup_member
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     settings = _settings()
     from bot.services import importer
 
     team = _team(settings, args.team)
     db = _database(settings)
-    lookup = None
+    lookup_email = lookup_member = None
     if settings.bot_token:
         from bot.deps import make_web_client
 
-        client = make_web_client(settings, settings.bot_token)
-
-        def lookup(email: str) -> str | None:
-            from slack_sdk.errors import SlackApiError
-
-            try:
-                return client.users_lookupByEmail(email=email)["user"]["id"]
-            except SlackApiError:
-                return None
-
+        lookup_email, lookup_member = slack_lookups(make_web_client(settings, settings.bot_token))
     with db.session() as session:
-        report = importer.import_file(session, team, args.file, lookup_email=lookup)
+        report = importer.import_file(
+            session, team, args.file, lookup_email=lookup_email, lookup_member=lookup_member
+        )
     print(importer.format_report(report))
     return 2 if report.fatal else 0 if report.ok else 1
 

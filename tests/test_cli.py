@@ -50,8 +50,20 @@ def clients_in(database: Path) -> list[tuple[str, str]]:
         return list(connection.execute("SELECT team_id, name FROM clients ORDER BY id"))
 
 
+EXAMPLE_PEOPLE = ("U012ABCDEF", "U034GHIJKL", "U056MNOPQR", "U078STUVWX")  # in examples/clients.csv
+
+
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:
+    server = FakeSlack(team_id=WORKSPACE, bot_token=TOKEN, team_name="Brightside").start()
+    for n, user in enumerate(EXAMPLE_PEOPLE):
+        server.add_user(user, name=f"person{n}", real_name=f"Person {n}", email=f"person{n}@agency.example")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def empty_slack() -> Iterator[FakeSlack]:
     server = FakeSlack(team_id=WORKSPACE, bot_token=TOKEN, team_name="Brightside").start()
     yield server
     server.stop()
@@ -259,3 +271,19 @@ def test_migrations_run_without_alembics_chatter(tmp_path: Path) -> None:
     assert imported.returncode == 0, imported.stderr
     assert "alembic" not in imported.stdout + imported.stderr
     assert said(imported)[0].startswith("Imported clients.csv for T0123ABCD")
+
+
+def test_the_examples_made_up_people_are_not_imported_into_a_real_workspace(
+    tmp_path: Path, empty_slack: FakeSlack
+) -> None:
+    database = tmp_path / "rapport.db"
+    env = {
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": empty_slack.url,
+    }
+    result = run_cli("import", "examples/clients.csv", env=env)
+    assert result.returncode == 1
+    assert "0 created" in result.stdout and "8 rows skipped" in result.stdout
+    assert "row 2: lead 'U012ABCDEF' is not a member of this Slack workspace" in result.stdout
+    assert clients_in(database) == []

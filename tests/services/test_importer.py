@@ -630,6 +630,51 @@ def test_owner_by_email_without_lookup_is_kept_by_email_with_a_warning(db: Datab
         assert count(session, Staff) == 2
 
 
+def test_a_member_id_slack_does_not_know_skips_its_row_and_says_what_to_write(
+    db: Database, tmp_path: Path
+) -> None:
+    asked: list[str] = []
+
+    def is_member(user_id: str) -> bool:
+        asked.append(user_id)
+        return user_id == "U012ABCDEF"
+
+    path = write_csv(
+        tmp_path,
+        "client,lead,backup\nAcme,U012ABCDEF,\nGlobex,U0MADEUP99,U012ABCDEF\nInitech,sanne@ouragency.nl,U0MADEUP99\n",
+    )
+    report = run(db, "T1", path, lookup_member=is_member)
+
+    assert report.created == 1
+    assert messages(report.errors) == [
+        (
+            3,
+            "lead 'U0MADEUP99' is not a member of this Slack workspace; write their member id "
+            "(their Slack profile > ⋮ > Copy member ID) or their work e-mail",
+        ),
+        (
+            4,
+            "backup 'U0MADEUP99' is not a member of this Slack workspace; write their member id "
+            "(their Slack profile > ⋮ > Copy member ID) or their work e-mail",
+        ),
+    ]
+    assert sorted(asked) == ["U012ABCDEF", "U0MADEUP99"]  # each id once
+    with db.session() as session:
+        assert count(session, Staff) == 1
+
+
+def test_a_member_look_up_that_fails_does_not_stop_the_import(db: Database, tmp_path: Path) -> None:
+    def is_member(user_id: str) -> bool:
+        raise ConnectionError("Slack is out of reach")
+
+    report = run(db, "T1", write_csv(tmp_path, "client,lead\nAcme,U012ABCDEF\n"), lookup_member=is_member)
+
+    assert report.ok and report.created == 1
+    assert messages(report.warnings) == [
+        (2, "could not check U012ABCDEF in Slack (Slack is out of reach); imported as written")
+    ]
+
+
 def test_owner_by_email_is_linked_with_lookup_email(db: Database, tmp_path: Path) -> None:
     asked: list[str] = []
 
