@@ -146,7 +146,13 @@ def _team(settings: Settings, given: str | None) -> str:
         if given is None:
             raise Stop(t("cli.team.missing"), t("cli.team.where"), code=2)
         return given
-    own, name = _workspace_of_token(settings)
+    try:
+        own, name = _workspace_of_token(settings)
+    except Exception as error:
+        problem = _slack_problem(error, _slack_url(settings))
+        if problem is None or len(problem) < 2:
+            raise
+        raise Stop(problem[0], t("cli.import.without_slack")) from error
     if given is not None and given != own:
         raise Stop(t("cli.team.other", team=given, own=own, name=name or "?"), code=2)
     return own

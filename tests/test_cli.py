@@ -287,3 +287,19 @@ def test_the_examples_made_up_people_are_not_imported_into_a_real_workspace(
     assert "0 created" in result.stdout and "8 rows skipped" in result.stdout
     assert "row 2: lead 'U012ABCDEF' is not a member of this Slack workspace" in result.stdout
     assert clients_in(database) == []
+
+
+def test_an_import_that_cannot_reach_slack_says_how_to_import_without_it(tmp_path: Path) -> None:
+    port = closed_port()
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path}/rapport.db",
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": f"http://127.0.0.1:{port}/api/",
+    }
+    result = run_cli("import", "examples/clients.csv", "--team", WORKSPACE, env=env)
+    assert result.returncode != 0
+    lines = said(result)
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(f"Could not reach Slack at http://127.0.0.1:{port}/api/")
+    assert "leave SLACK_BOT_TOKEN unset and give --team" in lines[1]
+    assert clients_in(tmp_path / "rapport.db") == []

@@ -464,6 +464,10 @@ MESSAGES: dict[str, str] = {
         "the Slack workspace (team) id the clients belong to, e.g. T0123ABCD; with SLACK_BOT_TOKEN "
         "set it may be left out, and Slack is asked"
     ),
+    "cli.import.without_slack": (
+        "Check this machine's network connection, and SLACK_API_URL if it is set; or import without "
+        "Slack: leave SLACK_BOT_TOKEN unset and give --team."
+    ),
     "cli.db": "database maintenance: db upgrade",
     "cli.db.about": "Database maintenance.",
     "cli.db.upgrade": "bring the database to the newest schema",
