@@ -1,19 +1,45 @@
-"""`python -m bot <command>`: dev, clock, demo, import, digest, db upgrade, tick."""
+"""`python -m bot <command>`: dev, clock, tick, demo, import, digest, db upgrade.
+
+What a person did wrong (a database out of reach, a SQLite file in a folder that is not there, no
+way to Slack, a workspace id that is not one) ends the command with a line or two saying what failed
+and what to check, and a non-zero exit code; the traceback is shown only with LOG_LEVEL=DEBUG.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
+import re
 import sys
+import traceback
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from config.settings import Settings
+from bot.domain.client_rows import is_slack_team_id
+from bot.messages import t
+from config.settings import WHERE_TO_GET, Settings
 
 if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
     from bot.deps import Deps
+    from bot.services.importer import LookupEmail, LookupMember
+    from storage.db import Database
 
 log = logging.getLogger("bot")
+
+# Slack's answers that mean the token itself is no good.
+REFUSED_TOKEN = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
+
+
+class Stop(Exception):
+    """The command cannot go on, for a reason the person can fix: the message says which, and how."""
+
+    def __init__(self, *lines: str, code: int = 1) -> None:
+        super().__init__("\n".join(lines))
+        self.code = code
 
 
 def _settings() -> Settings:
@@ -24,6 +50,39 @@ def _settings() -> Settings:
     return settings
 
 
+def _debug() -> bool:
+    return os.environ.get("LOG_LEVEL", "").strip().upper() == "DEBUG"
+
+
+def _database(settings: Settings, **kwargs: Any) -> Database:
+    """The database in DATABASE_URL, brought to the newest schema."""
+    from storage.db import Database
+
+    db = Database(settings.database_url, **kwargs)
+    db.upgrade()
+    return db
+
+
+def _slack_url(settings: Settings) -> str:
+    from slack_sdk import WebClient
+
+    return settings.slack_api_url or WebClient.BASE_URL
+
+
+def _workspace_of_token(settings: Settings) -> tuple[str, str]:
+    """The id and name of the workspace SLACK_BOT_TOKEN belongs to, from Slack's `auth.test`: one quick
+    try, so a Slack out of reach is said at once (and not logged on the way)."""
+    from slack_sdk import WebClient
+
+    quiet = logging.getLogger("bot.cli.slack")
+    quiet.setLevel(logging.DEBUG if _debug() else logging.CRITICAL + 1)
+    client = WebClient(
+        token=settings.bot_token, base_url=_slack_url(settings), timeout=10, retry_handlers=[], logger=quiet
+    )
+    answer = client.auth_test()
+    return str(answer["team_id"]), str(answer.get("team") or "")
+
+
 def cmd_dev(args: argparse.Namespace) -> int:
     """One process: Socket Mode, the scheduler in a thread, SQLite by default."""
     settings = _settings().require("python -m bot dev", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
@@ -32,10 +91,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from bot import clock
     from bot.app import create_app
     from bot.deps import build_deps
-    from storage.db import REQUEST_PATIENCE, Database
+    from storage.db import REQUEST_PATIENCE
 
-    db = Database(settings.database_url, patience=REQUEST_PATIENCE)  # it answers Slack too
-    db.upgrade()
+    _workspace_of_token(settings)  # Slack is there and takes the token, before anything starts
+    db = _database(settings, patience=REQUEST_PATIENCE)  # it answers Slack too
     deps = build_deps(settings, db=db)
     app = create_app(settings, deps=deps)
     scheduler = clock.background(deps)
@@ -71,39 +130,72 @@ def cmd_tick(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_db(args: argparse.Namespace) -> int:
-    settings = _settings()
-    from storage.db import Database
-
-    if args.action == "upgrade":
-        Database(settings.database_url).upgrade()
-        print("database is at the newest schema")
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    _database(_settings())
+    print(t("cli.db.upgraded"))
     return 0
+
+
+def _team(settings: Settings, given: str | None) -> str:
+    """The workspace to import for: as given, checked against the bot token's when there is one."""
+    if given is not None and not is_slack_team_id(given):
+        guess = given.strip().upper()
+        hint = t("cli.team.guess", team=guess) if is_slack_team_id(guess) else ""
+        raise Stop(t("cli.team.shape", team=given, guess=hint), t("cli.team.where"), code=2)
+    if not settings.bot_token:
+        if given is None:
+            raise Stop(t("cli.team.missing"), t("cli.team.where"), code=2)
+        return given
+    try:
+        own, name = _workspace_of_token(settings)
+    except Exception as error:
+        problem = _slack_problem(error, _slack_url(settings))
+        if problem is None or len(problem) < 2:
+            raise
+        raise Stop(problem[0], t("cli.import.without_slack")) from error
+    if given is not None and given != own:
+        raise Stop(t("cli.team.other", team=given, own=own, name=name or "?"), code=2)
+    return own
+
+
+def slack_lookups(client: WebClient) -> tuple[LookupEmail, LookupMember]:
+    """How the import finds people in Slack: the member id of an e-mail address (None when nobody has
+    it), and whether a member id is someone in the workspace."""
+    from slack_sdk.errors import SlackApiError
+
+    def lookup_email(email: str) -> str | None:
+        try:
+            return str(client.users_lookupByEmail(email=email)["user"]["id"])
+        except SlackApiError:
+            return None
+
+    def lookup_member(user_id: str) -> bool:
+        try:
+            client.users_info(user=user_id)
+        except SlackApiError as error:
+            if error.response.get("error") == "user_not_found":
+                return False
+            raise
+        return True
+
+    return lookup_email, lookup_member
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     settings = _settings()
     from bot.services import importer
-    from storage.db import Database
 
-    db = Database(settings.database_url)
-    db.upgrade()
-    lookup = None
+    team = _team(settings, args.team)
+    db = _database(settings)
+    lookup_email = lookup_member = None
     if settings.bot_token:
         from bot.deps import make_web_client
 
-        client = make_web_client(settings, settings.bot_token)
-
-        def lookup(email: str) -> str | None:
-            from slack_sdk.errors import SlackApiError
-
-            try:
-                return client.users_lookupByEmail(email=email)["user"]["id"]
-            except SlackApiError:
-                return None
-
+        lookup_email, lookup_member = slack_lookups(make_web_client(settings, settings.bot_token))
     with db.session() as session:
-        report = importer.import_file(session, args.team, args.file, lookup_email=lookup)
+        report = importer.import_file(
+            session, team, args.file, lookup_email=lookup_email, lookup_member=lookup_member
+        )
     print(importer.format_report(report))
     return 2 if report.fatal else 0 if report.ok else 1
 
@@ -115,17 +207,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
     from bot.services import digest
     from bot.views import digest as digest_view
-    from storage.db import Database
     from storage.models import Workspace
 
-    db = Database(settings.database_url)
-    db.upgrade()
-    with db.session() as session:
+    db = _database(settings)
+    with db.session() as session:  # a workspace this database does not have, whatever its shape
         if session.get(Workspace, args.team) is None:
-            print(
-                f"No workspace {args.team} in this database (check --team and DATABASE_URL).", file=sys.stderr
-            )
-            return 2
+            raise Stop(t("cli.digest.no_workspace", team=args.team), code=2)
         built = digest.build(session, args.team, datetime.now(UTC), args.tz)
         print(digest_view.as_text(built), end="")
     return 0
@@ -140,34 +227,130 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m bot", description="Rapport: how your clients feel, in Slack."
+        prog="python -m bot", description=t("cli.description"), epilog=t("cli.epilog")
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("dev", help="run locally: Socket Mode + scheduler in one process").set_defaults(
-        func=cmd_dev
-    )
-    sub.add_parser("clock", help="run the scheduler process").set_defaults(func=cmd_clock)
-    sub.add_parser("tick", help="run every due job once").set_defaults(func=cmd_tick)
-    demo = sub.add_parser("demo", help="simulate an agency against a local stand-in for Slack")
-    demo.add_argument("--weeks", type=int, default=3)
-    demo.add_argument("--seed", type=int, default=7)
-    demo.set_defaults(func=cmd_demo)
-    imp = sub.add_parser("import", help="import clients from .xlsx or .csv (see docs/import.md)")
-    imp.add_argument("file")
-    imp.add_argument("--team", required=True, help="the Slack workspace id, e.g. T012AB3CD")
-    imp.set_defaults(func=cmd_import)
-    dig = sub.add_parser("digest", help="print this week's digest of a workspace as text (posts nothing)")
-    dig.add_argument("--team", required=True, help="the Slack workspace id, e.g. T012AB3CD")
-    dig.add_argument(
-        "--tz", help="time zone for the dates shown, e.g. Europe/Amsterdam (default: the digest's)"
-    )
-    dig.set_defaults(func=cmd_digest)
-    db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade"])
-    db.set_defaults(func=cmd_db)
+    parser.set_defaults(func=None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    def command(name: str, func: Any, into: Any = sub, key: str | None = None) -> argparse.ArgumentParser:
+        key = key or f"cli.{name}"
+        made: argparse.ArgumentParser = into.add_parser(name, help=t(key), description=t(f"{key}.about"))
+        made.set_defaults(func=func)
+        return made
+
+    command("dev", cmd_dev)
+    command("clock", cmd_clock)
+    command("tick", cmd_tick)
+    demo = command("demo", cmd_demo)
+    demo.add_argument("--weeks", type=int, default=3, help=t("cli.demo.weeks"))
+    demo.add_argument("--seed", type=int, default=7, help=t("cli.demo.seed"))
+    imp = command("import", cmd_import)
+    imp.add_argument("file", help=t("cli.import.file"))
+    imp.add_argument("--team", metavar="T…", help=t("cli.import.team"))
+    dig = command("digest", cmd_digest)
+    dig.add_argument("--team", metavar="T…", required=True, help=t("cli.digest.team"))
+    dig.add_argument("--tz", help=t("cli.digest.tz"))
+    db = command("db", None)
+    actions = db.add_subparsers(dest="action", metavar="ACTION", title="actions")
+    command("upgrade", cmd_db_upgrade, actions, "cli.db.upgrade")
     return parser
 
 
+def _parser_of(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The (sub)command's own parser, for a command given without what it needs (`db` alone)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = getattr(args, action.dest or "", None)
+            if chosen in action.choices:
+                return _parser_of(action.choices[chosen], args)
+    return parser
+
+
+# --------------------------------------------------------------------------------------------
+# What went wrong, in words
+
+
+def _why_unreachable(error: BaseException) -> str:
+    """'Connection refused' from the layers of errors a failed connection comes wrapped in."""
+    text = str(getattr(error, "orig", None) or getattr(error, "reason", None) or error)
+    errno = re.search(r"\[Errno -?\d+\] ([^>'\"\]]+)", text)
+    if errno:
+        return errno.group(1).strip().rstrip(".")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return (lines[0] if lines else type(error).__name__).rstrip(".")
+
+
+def _database_problem(error: BaseException, url: str) -> tuple[str, ...] | None:
+    from sqlalchemy import exc
+    from sqlalchemy.engine import make_url
+
+    from storage.db import normalize_url, unavailable
+
+    if isinstance(error, exc.ArgumentError):
+        return t("cli.db.bad_url", why=str(error).rstrip(".")), t("cli.db.bad_url.check")
+    if not isinstance(error, exc.SQLAlchemyError):
+        return None
+    try:
+        parsed = make_url(normalize_url(url))
+    except exc.ArgumentError:
+        return t("cli.db.bad_url", why=url), t("cli.db.bad_url.check")
+    why = _why_unreachable(error)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database or "")
+        folder = path.parent.resolve()
+        if not folder.is_dir():
+            return t("cli.db.no_folder", path=path, folder=folder), t("cli.db.no_folder.check")
+        return t("cli.db.sqlite", path=path, why=why), t("cli.db.sqlite.check")
+    shown = make_url(url).render_as_string(hide_password=True)  # as the person wrote it
+    if unavailable(error):
+        return t("cli.db.unreachable", url=shown, why=why), t("cli.db.unreachable.check")
+    return (t("cli.db.refused", url=shown, why=why),)
+
+
+def _slack_problem(error: BaseException, url: str) -> tuple[str, ...] | None:
+    from urllib.error import URLError
+
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
+    if isinstance(error, SlackApiError):
+        answer = str(error.response.get("error"))
+        method = str(getattr(error.response, "api_url", "")).rsplit("/", 1)[-1] or "a call"
+        if answer in REFUSED_TOKEN:
+            name = "SLACK_APP_TOKEN" if method == "apps.connections.open" else "SLACK_BOT_TOKEN"
+            return (t("cli.slack.refused_token", name=name, error=answer, where=WHERE_TO_GET[name]),)
+        return (t("cli.slack.refused", error=answer, method=method),)
+    if isinstance(error, URLError | SlackClientError | ConnectionError | TimeoutError):
+        return t("cli.slack.unreachable", url=url, why=_why_unreachable(error)), t(
+            "cli.slack.unreachable.check"
+        )
+    return None
+
+
+def explain(error: BaseException) -> tuple[str, ...]:
+    """A line or two on what failed and what to check."""
+    settings = Settings.from_env()
+    return (
+        _database_problem(error, settings.database_url)
+        or _slack_problem(error, _slack_url(settings))
+        or (t("cli.stopped", why=f"{type(error).__name__}: {error}"), t("cli.debug"))
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.func is None:  # no command, or `db` without its action: what there is to run
+        _parser_of(parser, args).print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except Stop as stop:
+        print(stop, file=sys.stderr)
+        return stop.code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        if _debug():
+            traceback.print_exception(error)
+        print("\n".join(explain(error)), file=sys.stderr)
+        return 1

@@ -43,6 +43,8 @@ def configure(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
         handler.filters = [f for f in handler.filters if not isinstance(f, RedactSecrets)]
         handler.addFilter(redactor)
     root.setLevel(level)
+    # Alembic says at INFO which migrations run and how; the commands say what they did themselves.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)
     logging.getLogger("slack_bolt").setLevel(
         max(logging.getLevelName(level), logging.INFO)
         if isinstance(logging.getLevelName(level), int)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,10 +37,11 @@ class Table:
     rows: list[Record]
 
 
-def read_table(path: Path, *, sheet: str | None = None) -> Table:
+def read_table(path: Path, *, sheets: Sequence[str] = ()) -> Table:
     """The table in a .xlsx or .csv file.
 
-    From a workbook, the sheet named ``sheet`` (in any case) is read if there is one, else the first.
+    From a workbook, the first sheet with one of the names in ``sheets`` (in any case) is read, else the
+    first sheet.
     """
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -51,11 +52,11 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
         )
     if not path.is_file():
         raise SpreadsheetError(f"there is no file at {path}; check the path and try again")
-    records = _read_xlsx(path, sheet) if suffix == ".xlsx" else _read_csv(path)
+    records = _read_xlsx(path, sheets) if suffix == ".xlsx" else _read_csv(path)
     return _to_table(records)
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> list[Record]:
+def _read_xlsx(path: Path, names: Sequence[str]) -> list[Record]:
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
@@ -84,7 +85,8 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[Record]:
             raise SpreadsheetError(
                 f"'{path.name}' has no sheet with cells in it, only charts; put the client list on a sheet"
             )
-        named = [ws for ws in sheets if sheet and ws.title.casefold() == sheet.casefold()]
+        wanted = {name.casefold() for name in names}
+        named = [ws for ws in sheets if ws.title.casefold() in wanted]
         worksheet = named[0] if named else sheets[0]
         worksheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
         # Read-only sheets yield empty tuples for missing rows, so counting gives Excel's row numbers.

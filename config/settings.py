@@ -32,15 +32,14 @@ BOT_SCOPES = (
     "im:write",
     "users:read",
     "users:read.email",
-    "channels:read",
-    "groups:read",
-    "team:read",
     # Before sending again a message whose send's outcome is unknown, the outbox looks for it in the
     # conversation's history (bot/jobs/outbox.py): DMs, and channels public and private.
     "im:history",
     "channels:history",
     "groups:history",
-    # The weekly digest joins the public channel it is posted in, and shares its chart there.
+    # The weekly digest: which channel it goes to (conversations.info), joining a public one, its chart.
+    "channels:read",
+    "groups:read",
     "channels:join",
     "files:write",
 )

@@ -222,21 +222,34 @@ def write_csv(path: Path, clients: list[DemoClient]) -> None:
             )
 
 
-# What staff type: a note that fits the score they give, and the touchpoints they log.
+# What staff type: a note that fits the score they give, about someone at that client (so a note can
+# only belong to the client it was written for), and the touchpoints they log.
 NOTES_BY_SCORE = {
-    1: ("furious about the missed launch date", "threatened to put the account up for review"),
+    1: (
+        "{contact} is furious about the missed deadline",
+        "{contact} threatened to put the account up for review",
+    ),
     2: (
-        "unhappy with the reporting delays",
-        "budget pressure, they want fewer hours",
-        "felt we didn't listen",
+        "{contact} is unhappy with the reporting delays",
+        "budget pressure, {contact} wants fewer hours",
+        "{contact} felt we didn't listen",
     ),
     3: (
-        "fine, a bit distracted",
-        "ok, waiting on their legal team",
-        "neutral; new contact still settling in",
+        "fine, {contact} was a bit distracted",
+        "ok, {contact} is waiting on their legal team",
+        "neutral; {contact} is new and still settling in",
     ),
-    4: ("good kickoff", "liked the new concepts", "happy with the campaign numbers", "smooth handover"),
-    5: ("loved the new campaign", "asked us to pitch for their second brand", "thrilled with the results"),
+    4: (
+        "good kickoff with {contact}",
+        "{contact} liked the new concepts",
+        "{contact} is happy with the campaign numbers",
+        "smooth handover to {contact}",
+    ),
+    5: (
+        "{contact} loved the new campaign",
+        "{contact} asked us to pitch for their second brand",
+        "{contact} is thrilled with the results",
+    ),
 }
 PHRASES = (
     "call with {contact}",

@@ -50,39 +50,45 @@ class Digests:
         title = f"{ADMIN.name} (a workspace owner) typed `/rapport {typed}`, {demo.when(ADMIN)}"
         demo.week.show("digest_set", title, render_message(text, None, demo.users))
 
-    def monday(self, at: datetime) -> None:
-        """The clock at Monday 09:00 in Amsterdam: the digest, its thread and chart, then shown."""
+    def show(self, now: bool = False) -> None:
+        """The digest the clock posted this Monday at 09:00 (Amsterdam), as #client-health shows it,
+        with its thread; kept as an example of the week, or, with `now`, printed at once."""
         demo = self.demo
-        for minute in (0, 1):
-            demo.clock.now = max(demo.clock.now, at + timedelta(minutes=minute))
-            demo.tick()
-        posts = [
-            m for m in demo.fake.messages(CHANNEL) if not m.get("thread_ts") or m["thread_ts"] == m["ts"]
-        ]
-        if len(posts) <= len(self.posted):
-            demo.problems.append(f"no weekly digest in #{CHANNEL_NAME} on {at:%a %d %b}")
+        messages = demo.fake.messages(CHANNEL)
+        posts = [m for m in messages if not m.get("thread_ts") or m["thread_ts"] == m["ts"]]
+        fresh = [m for m in posts if m["ts"] not in {p["ts"] for p in self.posted}]
+        if not fresh:
+            demo.problems.append(f"no weekly digest in #{CHANNEL_NAME} on {demo.clock.now:%a %d %b}")
             return
-        main = posts[-1]
+        main = fresh[-1]
         self.posted.append(main)
-        replies = [
-            m
-            for m in demo.fake.messages(CHANNEL)
-            if m.get("thread_ts") == main["ts"] and m["ts"] != main["ts"]
-        ]
-        shown = render_message(main.get("text"), main.get("blocks"), demo.users)
-        local = at.astimezone(ZoneInfo(DIGEST_TZ)).strftime("%a %d %b %H:%M")
-        demo.say(f"== {local} (Amsterdam): the weekly digest in #{CHANNEL_NAME} ==")
-        demo.say.box(f"#{CHANNEL_NAME}, posted by the clock", shown)
-        chart = self._save_chart(at)
-        details = any("Details for week" in str(m.get("blocks")) for m in replies)
-        if not details:
+        demo.count["digests"] += 1
+        replies = [m for m in messages if m.get("thread_ts") == main["ts"] and m["ts"] != main["ts"]]
+        if not any("Details for week" in str(m.get("blocks")) for m in replies):
             demo.problems.append("the digest's thread has no details")
-        thread = "  In its thread: the details (every client at risk, each segment's 12 weeks)"
+        # Posted at this Monday's 09:00 in Amsterdam (the stand-in's timestamps are the wall clock's).
+        today = demo.clock.now.astimezone(ZoneInfo(DIGEST_TZ)).date()
+        monday = today - timedelta(days=today.weekday())
+        posted = datetime(monday.year, monday.month, monday.day, 9, 0, tzinfo=ZoneInfo(DIGEST_TZ))
+        title = (
+            f"#{CHANNEL_NAME}, {posted:%a %d %b %H:%M} (Amsterdam): the weekly digest, posted by the clock"
+        )
+        shown = render_message(main.get("text"), main.get("blocks"), demo.users)
+        chart = self._save_chart(posted)
+        thread = (
+            f"... in its thread, {posted:%a %d %b %H:%M} (Amsterdam): the details (every client at risk, "
+            "each segment's 12 weeks)"
+        )
         if chart is not None:
             thread += f" and the chart, saved as {chart.name}"
-        demo.say(thread)
-        demo.say()
-        demo.count["digests"] += 1
+        if now:
+            demo.say(f"== {posted:%a %d %b %H:%M} (Amsterdam): the weekly digest in #{CHANNEL_NAME} ==")
+            demo.say.box(f"#{CHANNEL_NAME}, posted by the clock", shown)
+            demo.say("  In its thread: " + thread.split(": ", 1)[1])
+            demo.say()
+        else:
+            demo.week.show("digest", title, shown, key=main["ts"])
+            demo.week.show("digest", thread, "", key=main["ts"])
 
     def _save_chart(self, at: datetime) -> Path | None:
         fake = self.demo.fake

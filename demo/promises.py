@@ -23,23 +23,6 @@ from storage.models import FollowUp, Wait
 if TYPE_CHECKING:
     from demo.simulation import Demo
 
-SHOWCASES = (
-    "promise_made",
-    "bundled_nudge",
-    "promise_nudge",
-    "promise_snoozed",
-    "promise_done",
-    "promise_forgotten",
-    "promise_reminded",
-    "promise_escalated",
-    "outreach",
-    "quiet_nudge",
-    "quiet_followup",
-    "recovery_ask",
-    "recovery_form",
-    "recovery_nudge",
-)
-
 
 class Promises:
     def __init__(self, demo: Demo, at_local: Callable[[date, int, str], datetime]) -> None:
@@ -146,7 +129,8 @@ class Promises:
         demo.count["outreaches"] += 1
         demo.count["touchpoints"] += 1
         shown = render_message(quick.get("text"), None, demo.users) + "\n" + demo.render(body)
-        title = f"{person.name} typed `/rapport quiet … 2`, then `/rapport {text}`, {demo.when(person)}"
+        typed = f"/rapport quiet {client.typed(demo.rng)} 2"
+        title = f"{person.name} typed `{typed}`, then `/rapport {text}`, {demo.when(person)}"
         demo.week.show("outreach", title, shown)
 
     def bad_checkin(self, person: Person, client: DemoClient) -> None:
@@ -158,9 +142,9 @@ class Promises:
             demo.problems.append(f"/feeling {text!r} asked for no recovery step: {body!r}")
             return
         demo.count["feelings"] += 1
-        demo.week.show(
-            "recovery_ask", f"{person.name} typed `/feeling {text}`, {demo.when(person)}", demo.render(body)
-        )
+        recovery = ("recovery", person.uid)
+        title = f"{person.name} typed `/feeling {text}`, {demo.when(person)}"
+        demo.week.show("recovery_ask", title, demo.render(body), key=recovery)
         button = next(b["accessory"] for b in body["blocks"] if b.get("block_id") == "recovery")
         before = len(demo.fake.calls_to("views.open"))
         demo.slack.click(
@@ -171,7 +155,8 @@ class Promises:
             demo.problems.append("'Add a recovery step' did not open the follow-up form")
             return
         view = opened[-1].args["view"]
-        demo.week.show("recovery_form", '... clicked "Add a recovery step"', render_view(view, demo.users))
+        title = f'... clicked "Add a recovery step", {demo.when(person)}'
+        demo.week.show("recovery_form", title, render_view(view, demo.users), key=recovery)
         day = (demo.clock.now + timedelta(days=2)).date().isoformat()
         what = "call with an apology and a new launch plan"
         response = demo.slack.submit(view, user=person.uid, answers={"what": what, "date": day})
@@ -195,7 +180,7 @@ class Promises:
             demo.count["bundled_nudges"] += len(nudges)
             if demo.week.want("bundled_nudge"):
                 title = f"DM to {person.name}, {demo.when(person)}: {len(nudges)} nudges due together, one DM"
-                demo.week.show("bundled_nudge", title, demo.render(message))
+                demo.week.show("bundled_nudge", title, demo.render(message), key=message["ts"])
         seen = [self._saw_one(person, message, nudge, n, len(nudges)) for n, nudge in enumerate(nudges)]
         return any(seen)
 
@@ -223,7 +208,9 @@ class Promises:
                 title = f"DM to {person.name}, {demo.when(person)}"
                 if source == "recovery":
                     title += ": the recovery step is due"
-                demo.week.show(showcase, title, demo.render(nudge))
+                elif followup_id in self.snoozed:
+                    title += ": the snoozed promise, asked about again"
+                demo.week.show(showcase, title, demo.render(nudge), key=message["ts"])
             action = self.done if followup_id in self.snoozed else self.snooze
             demo.at(later, action, person, message["ts"], followup_id)
             return True
@@ -232,7 +219,7 @@ class Promises:
             demo.count["quiet_nudges"] += 1
             if demo.week.want("quiet_nudge"):
                 title = f"DM to {person.name}, {demo.when(person)}"
-                demo.week.show("quiet_nudge", title, demo.render(nudge))
+                demo.week.show("quiet_nudge", title, demo.render(nudge), key=message["ts"])
             demo.at(later, self.log_followup, person, message["ts"])
             return True
         return False
@@ -282,8 +269,8 @@ class Promises:
         self.snoozed.add(followup_id)
         demo.count["promise_snoozes"] += 1
         if demo.week.want("promise_snoozed"):
-            title = f"... {person.first} picked Snooze: Later today"
-            demo.week.show("promise_snoozed", title, demo.render(updated))
+            title = f"... {person.first} picked Snooze: Later today, {demo.when(person)}"
+            demo.week.show("promise_snoozed", title, demo.render(updated), key=ts)
 
     def done(self, person: Person, ts: str, followup_id: int) -> None:
 
@@ -308,8 +295,8 @@ class Promises:
         if followup_id in self.second:
             return
         if demo.week.want("promise_done"):
-            title = f"... asked again, {demo.when(person)}; {person.first} clicked Done"
-            demo.week.show("promise_done", title, demo.render(updated))
+            title = f"... {person.first} clicked Done, {demo.when(person)}"
+            demo.week.show("promise_done", title, demo.render(updated), key=ts)
 
     def log_followup(self, person: Person, ts: str) -> None:
         """ "Log a follow-up" on a quiet-contact nudge: the form, pre-filled; saved, it takes over."""
@@ -347,7 +334,7 @@ class Promises:
         demo.count["quiet_followups"] += 1
         if demo.week.want("quiet_followup"):
             title = f'... {person.first} clicked "Log a follow-up", {demo.when(person)}, and saved it'
-            demo.week.show("quiet_followup", title + "; the DM now reads", demo.render(updated))
+            demo.week.show("quiet_followup", title + "; the DM now reads", demo.render(updated), key=ts)
 
 
 def nudges_in(message: dict[str, Any]) -> list[dict[str, Any]]:

@@ -4,7 +4,12 @@
 the agency's clients, then walks through the weeks: staff log touchpoints and feelings with signed
 slash commands, the clock process (`bot.jobs.tick`) sends DM prompts in each person's working
 hours, people click faces (or don't), reminders and expiries happen, and the first time each kind
-of message appears in a week it is kept to be shown at the end of that week.
+of message appears in a week it is kept to be shown at the end of that week, in the order things
+happened, each with its time and zone.
+
+A day runs from midnight to midnight UTC: the night tick at 02:00 in Amsterdam is that day's, and
+the day's line counts what the outbox sent that day the way the summary counts it (DMs, a DM of
+several nudges being one; reminders; edits of DMs sent earlier; deferrals to working hours).
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot import jobs
 from bot.deps import Deps, InlineExecutor
+from bot.jobs import outbox
 from bot.services import importer
 from bot.web import create_wsgi_app
 from config.settings import Settings
@@ -44,7 +51,6 @@ from demo.data import slack_escape
 from demo.digests import ADMIN as DIGEST_ADMIN
 from demo.digests import Digests
 from demo.printer import Printer
-from demo.promises import SHOWCASES as PROMISE_SHOWCASES
 from demo.promises import Promises
 from fakeslack import FakeSlack, render_message, render_view
 from fakeslack.payloads import SlackSender, WSGITransport
@@ -55,6 +61,7 @@ END = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday: the simulation ends 
 DAY_TICKS = (8 * 60, 22 * 60 + 30)  # every 30 minutes, 08:00-22:30 UTC: Amsterdam to New York hours
 NIGHT_TICK = 60  # 01:00 UTC = 02:00 in Amsterdam
 EVENING_MINUTE = 22 * 60 + 40  # after the last day tick: only the night tick sees these
+AMSTERDAM = "Europe/Amsterdam"
 
 
 class Clock:
@@ -81,8 +88,30 @@ def at_local(day: date, minutes: int, tz: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """'1 DM', '2 DMs'; `words` where adding an s is not the plural."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
+
+
+def outbox_tally(session: Session) -> Counter[str]:
+    """What the outbox has sent: rows by kind; `dms`, the posts they went as (the nudges of one DM are
+    one post); `edits`, the rows that changed a message sent earlier."""
+    tally: Counter[str] = Counter()
+    posts: set[tuple[str | None, str | None]] = set()
+    rows = session.execute(
+        select(OutboxMessage.kind, OutboxMessage.response_channel, OutboxMessage.response_ts).where(
+            OutboxMessage.status == "sent"
+        )
+    )
+    for kind, channel, ts in rows:
+        tally[kind] += 1
+        sender = outbox.KINDS[kind].send if kind in outbox.KINDS else outbox.post
+        if sender is outbox.update:
+            tally["edits"] += 1
+        elif sender is outbox.post:
+            posts.add((channel, ts))
+    tally["dms"] = len(posts)
+    return tally
 
 
 def find_element(message: dict[str, Any], action_id: str) -> tuple[str, dict[str, Any]] | None:
@@ -105,31 +134,50 @@ class Ask:
 
 
 @dataclass
+class Example:
+    """What staff saw of one thing: a message and what became of it, from the moment it began."""
+
+    at: datetime
+    parts: list[tuple[str, str]] = field(default_factory=list)  # (title, what was seen)
+
+
+@dataclass
 class Week:
+    """The week's examples, the first of each kind, shown at its end in the order they happened.
+
+    What happened to a message later (a click, the message redrawn) is shown with the message: the
+    parts with the same `key` (the message's timestamp, or the person's form) are one example.
+    """
+
     number: int
-    shown: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    clock: Clock
+    kinds: set[str] = field(default_factory=set)
+    examples: list[Example] = field(default_factory=list)
+    by_key: dict[object, Example] = field(default_factory=dict)
 
     def want(self, kind: str) -> bool:
-        return kind not in self.shown
+        return kind not in self.kinds
 
-    def show(self, kind: str, title: str, body: str) -> None:
-        self.shown.setdefault(kind, []).append((title, body))
+    def has(self, key: object) -> bool:
+        """Whether a message (or form) is among the examples already."""
+        return key in self.by_key
 
+    def show(self, kind: str, title: str, body: str, key: object = None) -> None:
+        """Keep a part to show; one whose title begins with "..." tells what became of an example
+        already kept (the same `key`), and is shown only with it."""
+        example = self.by_key.get(key) if key is not None else None
+        if example is None and title.startswith("..."):
+            return
+        self.kinds.add(kind)
+        if example is None:
+            example = Example(self.clock.now)
+            self.examples.append(example)
+            if key is not None:
+                self.by_key[key] = example
+        example.parts.append((title, body))
 
-SHOWCASE_ORDER = (
-    "feeling",
-    "prompt",
-    "answered",
-    "reminder",
-    "expired",
-    "skipped",
-    "details_modal",
-    "details_done",
-    "warning_modal",
-    "warning_done",
-    *PROMISE_SHOWCASES,
-    "digest_set",
-)
+    def in_time_order(self) -> list[Example]:
+        return sorted(self.examples, key=lambda example: example.at)
 
 
 class Demo:
@@ -160,11 +208,12 @@ class Demo:
         self.expired_ts: set[str] = set()
         self.queue: list[tuple[datetime, int, int, Callable[..., object], tuple[Any, ...]]] = []
         self.order = itertools.count()
-        self.week = Week(0)
+        self.week = Week(0, self.clock)
         self.clients, self.souring, self.improving = make_agency(self.rng, self.start)
         self.bot_token = bot_token
         self.signing_secret = signing_secret
         self.night_lines: list[str] = []
+        self.deferred_now: list[tuple[int, tuple[str, str, datetime]]] = []  # by the last tick
         self.promises = Promises(self, at_local)
         self.out = out or tmp / "output"
         self.digests = Digests(self, self.out)
@@ -240,7 +289,7 @@ class Demo:
             say(f"  {c.name:<22} {c.template.segment:<9} {owners:<42} {renewal}")
         say(
             f"  In this run {self.souring.name} slowly sours and {self.improving.name} recovers; "
-            "the others hold steady."
+            "the others' moods wander a little around where they started."
         )
         say()
 
@@ -264,8 +313,12 @@ class Demo:
         mood = client.mood_from + (client.mood_to - client.mood_from) * progress
         return min(5, max(1, round(mood + self.rng.gauss(0, 0.45))))
 
-    def note(self, score: int) -> str:
-        return self.rng.choice(NOTES_BY_SCORE[score])
+    def note(self, score: int, client: DemoClient) -> str:
+        """A note about someone at the client (not the contact who stays silent in this run)."""
+        contact = self.rng.choice(
+            [c for c in client.contacts if c != self.promises.silent] or client.contacts
+        )
+        return self.rng.choice(NOTES_BY_SCORE[score]).format(contact=contact)
 
     # ----- planning a day
 
@@ -312,9 +365,10 @@ class Demo:
             self.plan_showcases(day)
         minutes = range(DAY_TICKS[0], DAY_TICKS[1] + 1, 30)
         midnight = at_local(day, 0, "UTC")
+        if not first_day:  # before the first day there was nothing to send
+            self.at(midnight + timedelta(minutes=NIGHT_TICK), self.night_tick, late=True)
         for minute in minutes:
             self.at(midnight + timedelta(minutes=minute), self.tick, late=True)
-        self.at(midnight + timedelta(days=1, minutes=NIGHT_TICK), self.night_tick, late=True)
 
     def plan_showcases(self, monday: date) -> None:
         """The first week always shows an ignored prompt, a skip, the details modal and a bad score."""
@@ -389,7 +443,7 @@ class Demo:
 
     def log_feeling(self, person: Person, client: DemoClient) -> None:
         score = self.score(client)
-        text = f"{client.typed(self.rng)} {score} {self.note(score)}"
+        text = f"{client.typed(self.rng)} {score} {self.note(score, client)}"
         body = self.command(person, "/feeling", text)
         if not body or "logged for" not in str(body.get("text")):
             self.problems.append(f"/feeling {text!r} by {person.name} did not log: {body!r}")
@@ -403,7 +457,7 @@ class Demo:
     def bad_score(self, person: Person, client: DemoClient) -> None:
         """`/feeling acme 7 ...`: the modal opens with a warning and what was typed; then fixed and sent."""
         score = self.score(client)
-        text = f"{client.typed(self.rng)} 7 {self.note(score)}"
+        text = f"{client.typed(self.rng)} 7 {self.note(score, client)}"
         before = len(self.fake.calls_to("views.open"))
         body = self.command(person, "/feeling", text)
         opened = self.fake.calls_to("views.open")
@@ -411,10 +465,12 @@ class Demo:
             self.problems.append(f"/feeling {text!r} did not open the modal with a warning: {body!r}")
             return
         view = opened[-1].args["view"]
+        form = ("feeling form", person.uid)
         self.week.show(
             "warning_modal",
-            f"{person.name} typed `/feeling {text}` and got the form",
+            f"{person.name} typed `/feeling {text}`, {self.when(person)}, and got the form",
             render_view(view, self.users),
+            key=form,
         )
         answers: dict[str, Any] = {"score": str(score)}
         response = self.slack.submit(view, user=person.uid, answers=answers)
@@ -431,8 +487,10 @@ class Demo:
         reply = replies[-1].args
         self.week.show(
             "warning_done",
-            f"... picked {score} and pressed Log it; the reply in the channel (only they see it)",
+            f"... picked {score} and pressed Log it, {self.when(person)}; the reply in the channel "
+            "(only they see it)",
             render_message(reply.get("text"), reply.get("blocks"), self.users),
+            key=form,
         )
 
     def when(self, person: Person) -> str:
@@ -443,10 +501,12 @@ class Demo:
     def tick(self) -> dict[str, Any]:
         posted = len(self.fake.calls_to("chat.postMessage"))
         edited = len(self.fake.calls_to("chat.update"))
+        waiting = self.waiting()
         counts = jobs.tick(self.deps, self.clock.now, worker="demo")
         for key in ("sent", "deferred", "reminded", "expired", "retried", "failed", "cancelled"):
             self.count[key] += int(counts.get(key, 0))
         self.count["ticks"] += 1
+        self.deferred_now = [row for row in self.waiting().items() if row not in waiting.items()]
         if (
             len(self.fake.calls_to("chat.postMessage")) != posted
             or len(self.fake.calls_to("chat.update")) != edited
@@ -454,26 +514,30 @@ class Demo:
             self.read_dms()
         return counts
 
+    def waiting(self) -> dict[int, tuple[str, str, datetime]]:
+        """The messages waiting for their recipient's working hours: id -> (kind, recipient, until)."""
+        with self.db.session() as session:
+            rows = session.execute(
+                select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.channel, OutboxMessage.not_before)
+                .where(OutboxMessage.status == "pending", OutboxMessage.not_before > self.clock.now)
+                .order_by(OutboxMessage.id)
+            ).all()
+        return {row.id: (row.kind, row.channel, row.not_before) for row in rows}
+
     def night_tick(self) -> None:
         counts = self.tick()
         self.count["night_ticks"] += 1
         self.count["night_deferred"] += int(counts.get("deferred", 0))
         waiting = []
-        with self.db.session() as session:
-            rows = session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.status == "pending", OutboxMessage.not_before > self.clock.now)
-                .order_by(OutboxMessage.id)
-            ).all()
-            for row in rows:
-                person = self.people.get(row.channel)
-                if person is not None:
-                    what = "reminder" if row.kind == "prompt_reminder" else "prompt"
-                    opens = local(row.not_before, person.tz, "%H:%M")
-                    waiting.append(f"{person.first}'s {what} waits for {opens} in {person.city}")
-        night = local(self.clock.now, "Europe/Amsterdam", "%H:%M")
+        for _, (kind, channel, until) in self.deferred_now:
+            person = self.people.get(channel)
+            if person is not None:
+                what = "reminder" if kind == "prompt_reminder" else "prompt" if kind == "prompt" else "nudge"
+                opens = local(until, person.tz, "%H:%M")
+                waiting.append(f"{person.first}'s {what} waits for {opens} in {person.city}")
+        night = local(self.clock.now, "Europe/Amsterdam")
         line = (
-            f"    night tick at {night} in Amsterdam: {plural(counts['sent'], 'DM')} sent, "
+            f"    night tick, {night} in Amsterdam: {plural(counts['sent'], 'DM')} sent, "
             f"{counts['deferred']} deferred"
         )
         if waiting:
@@ -490,8 +554,12 @@ class Demo:
                 elif ts not in self.expired_ts and "missed check-in" in str(message.get("text")):
                     self.expired_ts.add(ts)
                     if self.week.want("expired"):
-                        title = f"DM to {person.name}, {self.when(person)}: unanswered, the question expired"
-                        self.week.show("expired", title, self.render(message))
+                        title = (
+                            f"... unanswered, the question expired, {self.when(person)}"
+                            if self.week.has(ts)
+                            else f"DM to {person.name}, {self.when(person)}: unanswered, the question expired"
+                        )
+                        self.week.show("expired", title, self.render(message), key=ts)
 
     def new_message(self, person: Person, message: dict[str, Any]) -> None:
         if self.promises.saw(person, message):
@@ -515,6 +583,7 @@ class Demo:
                     "reminder",
                     f"DM to {person.name}, {self.when(person)}: the one reminder",
                     self.render(message),
+                    key=message["ts"],
                 )
             if ask.plan != "ignore":
                 self.at(later, self.click_face, ask, message["ts"])
@@ -524,7 +593,8 @@ class Demo:
             return
         if ask.plan == "face" and self.week.want("prompt"):
             ask.showcase = "answered"
-            self.week.show("prompt", f"DM to {person.name}, {self.when(person)}", self.render(message))
+            title = f"DM to {person.name}, {self.when(person)}"
+            self.week.show("prompt", title, self.render(message), key=message["ts"])
         if ask.plan == "face":
             self.at(later, self.click_face, ask, message["ts"])
         elif ask.plan == "skip":
@@ -571,10 +641,10 @@ class Demo:
             return
         self.count["face_clicks"] += 1
         if ask.showcase == "answered" and self.week.want("answered"):
-            title = (
-                f"... {ask.person.first} clicked a face at {local(self.clock.now, ask.person.tz, '%H:%M')}; "
+            title = f"... {ask.person.first} clicked a face, {self.when(ask.person)}; "
+            self.week.show(
+                "answered", title + "the same message, updated in place", self.render(updated), key=ts
             )
-            self.week.show("answered", title + "the same message, updated in place", self.render(updated))
 
     def click_skip(self, ask: Ask, ts: str) -> None:
         message = self.current(ask.person, ts)
@@ -587,7 +657,7 @@ class Demo:
         self.count["skips"] += 1
         if self.week.want("skipped"):
             title = f'{ask.person.name} clicked "Didn\'t happen", {self.when(ask.person)}'
-            self.week.show("skipped", title, self.render(updated))
+            self.week.show("skipped", title, self.render(updated), key=ts)
 
     def click_snooze(self, ask: Ask, ts: str) -> None:
         message = self.current(ask.person, ts)
@@ -620,6 +690,7 @@ class Demo:
             "details_modal",
             f'{ask.person.name} clicked "Add note / expectations" on a prompt, {self.when(ask.person)}',
             render_view(view, self.users),
+            key=ts,
         )
         response = self.slack.submit(
             view, user=ask.person.uid, answers={"score": str(score), "expectation": expectation, "note": note}
@@ -629,67 +700,91 @@ class Demo:
             self.problems.append(f"the prompt's form did not log: {response.status} {response.text!r}")
             return
         self.count["details"] += 1
-        title = f"... filled in {score}, {expectation} expectations and a note; the prompt now reads"
-        self.week.show("details_done", title, self.render(updated))
+        title = (
+            f"... filled in {score}, {expectation} expectations and a note, {self.when(ask.person)}; "
+            "the prompt now reads"
+        )
+        self.week.show("details_done", title, self.render(updated), key=ts)
 
     # ----- the weeks
 
     def simulate(self) -> None:
         for number in range(1, self.weeks + 1):
             monday = (self.start + timedelta(weeks=number - 1)).date()
-            self.week = Week(number)
+            self.week = Week(number, self.clock)
             sunday = monday + timedelta(days=6)
             self.say(f"== Week {number}: {monday:%a %d %b} - {sunday:%a %d %b %Y} ==")
             for offset in range(7):
                 day = monday + timedelta(days=offset)
                 before = Counter(self.count)
-                posted = len(self.fake.calls_to("chat.postMessage"))
-                edited = len(self.fake.calls_to("chat.update"))
+                sent = self.sent_so_far()
                 self.night_lines = []
                 midnight = at_local(day, 0, "UTC")
+                if number > 1 and offset == 0:  # the weekly digest went out at 09:00 (Amsterdam)
+                    self.at(at_local(day, 8 * 60 + 31, "UTC"), self.digests.show)
                 if day.weekday() < 5:
                     self.plan_day(day, first_day=number == 1 and offset == 0)
-                    self.run_until(midnight + timedelta(days=1, minutes=NIGHT_TICK))
                 else:
-                    self.at(midnight + timedelta(hours=12), self.tick, late=True)
-                    self.run_until(midnight + timedelta(hours=12))
-                self.day_line(day, before, posted, edited)
+                    self.at(at_local(day, 12 * 60, AMSTERDAM), self.tick, late=True)
+                self.run_until(midnight + timedelta(days=1) - timedelta(microseconds=1))
+                self.day_line(day, before, sent)
             self.say()
             self.show_week()
-            next_monday = at_local(monday + timedelta(days=7), 9 * 60, "Europe/Amsterdam")
-            self.run_until(next_monday)
-            self.digests.monday(next_monday)
+        before, sent = Counter(self.count), self.sent_so_far()
+        second = END + timedelta(minutes=30)  # the weekly digest's thread follows on the next tick
         self.at(END, self.tick, late=True)
-        self.run_until(END)
+        self.at(second, self.tick, late=True)
+        self.run_until(second)
+        done = self.since(sent)
+        deferred = self.count["deferred"] - before["deferred"]
+        self.say(
+            f"  {local(END, AMSTERDAM)} in Amsterdam, the first ticks of the new week"
+            f" (and {local(second, AMSTERDAM, '%H:%M')} in Amsterdam)"
+            f" | {plural(done['dms'], 'DM')} ({plural(done['prompt_reminder'], 'reminder')}), "
+            f"{plural(done['edits'], 'edit')}, {deferred} deferred"
+        )
+        self.say()
+        self.digests.show(now=True)
 
-    def day_line(self, day: date, before: Counter[str], posted: int, edited: int) -> None:
+    def sent_so_far(self) -> Counter[str]:
+        """What the outbox has sent: messages by kind, the DMs they went as (several nudges go as one),
+        and edits of messages sent earlier. The summary counts the same way."""
+        with self.db.session() as session:
+            return outbox_tally(session)
+
+    def since(self, before: Counter[str]) -> Counter[str]:
+        now = self.sent_so_far()
+        now.subtract(before)
+        return now
+
+    def day_line(self, day: date, before: Counter[str], sent: Counter[str]) -> None:
         d = Counter(self.count)
         d.subtract(before)
-        posts = len(self.fake.calls_to("chat.postMessage")) - posted
-        edits = len(self.fake.calls_to("chat.update")) - edited
+        done = self.since(sent)
+        dms = f"{plural(done['dms'], 'DM')} ({plural(done['prompt_reminder'], 'reminder')})"
         if day.weekday() >= 5:
             self.say(
-                f"  {day:%a %d %b}  weekend: {plural(d['ticks'], 'tick')} at noon, "
-                f"{plural(posts, 'DM')} sent, {d['deferred']} deferred"
+                f"  {day:%a %d %b}  weekend: {plural(d['ticks'], 'tick')} at noon in Amsterdam"
+                f" | {dms}, {plural(done['edits'], 'edit')}, {d['deferred']} deferred"
             )
             return
         answered = d["face_clicks"] + d["details"]
         feelings = d["feelings"] + d["modal_feelings"]
         self.say(
             f"  {day:%a %d %b}  {plural(d['touchpoints'], 'touchpoint')}, {feelings} /feeling"
-            f" | {plural(posts, 'DM')} ({plural(d['reminded'], 'reminder')}), {plural(edits, 'edit')}"
+            f" | {dms}, {plural(done['edits'], 'edit')}, {d['deferred']} deferred"
             f" | {answered} answered, {d['skips']} didn't happen, {d['expired']} expired"
         )
         for line in self.night_lines:
             self.say(line)
 
     def show_week(self) -> None:
-        shown = self.week.shown
-        if not shown:
+        examples = self.week.in_time_order()
+        if not examples:
             return
-        self.say(f"  What staff saw in week {self.week.number}:")
-        for kind in SHOWCASE_ORDER:
-            for title, body in shown.get(kind, []):
+        self.say(f"  What staff saw in week {self.week.number}, in the order it happened:")
+        for example in examples:
+            for title, body in example.parts:
                 self.say.box(title, body)
         self.say()
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from bot.jobs.outbox import nudge_kinds
 from demo.guard import is_loopback
-from demo.simulation import Demo, plural
-from storage.models import CheckIn, FollowUp, OutboxMessage, Prompt, SendAttempt, Touchpoint, Wait
+from demo.simulation import Demo, outbox_tally, plural
+from storage.models import CheckIn, Client, FollowUp, OutboxMessage, Prompt, SendAttempt, Touchpoint, Wait
 
 
 def tally(rows: Any) -> dict[str, int]:
@@ -34,13 +34,9 @@ def summary(demo: Demo, stats: dict[str, Any], network: Counter[str]) -> None:
         by_source = tally(session.execute(select(CheckIn.source, func.count()).group_by(CheckIn.source)))
         prompts = tally(session.execute(select(Prompt.status, func.count()).group_by(Prompt.status)))
         reminded = count(Prompt, Prompt.reminded_at.is_not(None))
-        outbox = tally(
-            session.execute(
-                select(OutboxMessage.kind, func.count())
-                .where(OutboxMessage.status == "sent")
-                .group_by(OutboxMessage.kind)
-            )
-        )
+        sent_tally = outbox_tally(session)
+        outbox = {kind: n for kind, n in sent_tally.items() if kind not in ("dms", "edits")}
+        prompts_sent = count(Prompt, Prompt.sent_at.is_not(None))
         failed_outbox = count(OutboxMessage, OutboxMessage.status == "failed")
         followups = tally(session.execute(select(FollowUp.source, func.count()).group_by(FollowUp.source)))
         followups_by_status = tally(
@@ -64,9 +60,21 @@ def summary(demo: Demo, stats: dict[str, Any], network: Counter[str]) -> None:
             .all()
         )
         bundles, bundled = len(shared), int(sum(shared))
+        notes = [
+            (name, note)
+            for name, note in session.execute(
+                select(Client.name, CheckIn.note)
+                .join(Client, CheckIn.client_id == Client.id)
+                .where(CheckIn.note.is_not(None))
+                .order_by(CheckIn.id)
+            )
+        ]
         attempts = count(SendAttempt)
         attempts_ok = count(SendAttempt, SendAttempt.ok.is_(True))
     sent = sum(outbox.values())
+    dms, edits = sent_tally["dms"], sent_tally["edits"]
+    nudges = sum(outbox.get(kind, 0) for kind in nudge_kinds())
+    asked, again = outbox.get("prompt", 0), outbox.get("prompt", 0) - prompts_sent
     open_prompts = sum(v for k, v in prompts.items() if k in ("scheduled", "sent", "reminded"))
     loopback = sum(n for host, n in network.items() if is_loopback(host))
     elsewhere = {host: n for host, n in network.items() if not is_loopback(host)}
@@ -80,37 +88,57 @@ def summary(demo: Demo, stats: dict[str, Any], network: Counter[str]) -> None:
     )
     say(
         f"  Prompts:                   {sum(prompts.values())}: {prompts.get('answered', 0)} answered, "
-        f"{prompts.get('skipped', 0)} skipped (didn't happen), "
+        f"{prompts.get('skipped', 0)} didn't happen, "
         f"{prompts.get('expired', 0)} expired (missed), {open_prompts} still open"
     )
     say(f"  Reminders:                 {reminded} (one per unanswered prompt, never more)")
-    say(
-        f"  Messages sent via outbox:  {sent} ({outbox.get('prompt', 0)} prompts, "
-        f"{outbox.get('prompt_reminder', 0)} reminders, "
-        f"{outbox.get('prompt_moved', 0) + outbox.get('prompt_expired', 0)} edits, "
-        f"{outbox.get('checkin_bad', 0)} leads told of a bad check-in); {failed_outbox} failed"
+    again_text = f" ({again} asked again after a snooze)" if again else ""
+    nudge_dms = nudges - bundled + bundles
+    digest_posts = outbox.get("digest", 0) + outbox.get("digest_thread", 0)
+    to_channel = (
+        f", {digest_posts} to #client-health (weekly digests and their threads)" if digest_posts else ""
     )
+    say(
+        f"  DMs sent:                  {dms}: {plural(asked, 'prompt')}{again_text}, "
+        f"{plural(outbox.get('prompt_reminder', 0), 'reminder')}, {nudge_dms} with nudges{to_channel}"
+    )
+    say(f"  Edits of DMs sent earlier: {edits} (a question moved to its reminder, or expired)")
+    kinds = ", ".join(
+        plural(outbox.get(kind, 0), one, many)
+        for kind, one, many in (
+            ("followup_due", "follow-up due", "follow-ups due"),
+            ("followup_reminder", "follow-up reminder", None),
+            ("followup_escalation", "to a partner or backup", "to partners or backups"),
+            ("quiet_contact", "quiet contact", None),
+            ("quiet_escalation", "quiet contact to a partner", "quiet contacts to partners"),
+            ("checkin_bad", "bad check-in to its lead", "bad check-ins to their leads"),
+        )
+        if outbox.get(kind, 0)
+    )
+    say(f"  Nudges:                    {nudges} in {plural(nudge_dms, 'DM')}: {kinds}")
+    say(
+        f"                             {bundled} due together went as {plural(bundles, 'DM')} "
+        "(one nudge DM per person per 30 minutes)"
+    )
+    say(f"  Send attempts recorded:    {attempts} ({attempts_ok} ok, {failed_outbox} failed)")
+    recovery = followups.get("recovery", 0)
     say(
         f"  Follow-ups:                {sum(followups.values())} "
         f"({followups.get('command', 0)} from /followup, "
-        f"{followups.get('recovery', 0)} recovery steps, {followups.get('quiet', 0)} from a quiet contact): "
-        f"{followups_by_status.get('done', 0)} done, {followups_by_status.get('open', 0)} open; "
-        f"{outbox.get('followup_due', 0)} nudges, {outbox.get('followup_reminder', 0)} reminders, "
-        f"{outbox.get('followup_escalation', 0)} escalated"
+        f"{recovery} recovery step{'' if recovery == 1 else 's'}, {followups.get('quiet', 0)} from a quiet "
+        f"contact): {followups_by_status.get('done', 0)} done, {followups_by_status.get('open', 0)} open; "
+        f"{plural(outbox.get('followup_due', 0), 'nudge')}, "
+        f"{plural(outbox.get('followup_reminder', 0), 'reminder')}, "
+        f"{outbox.get('followup_escalation', 0)} to the partner or backup"
     )
     say(
-        f"  Waiting for an answer:     {sum(waits.values())} outreaches: "
+        f"  Waiting for an answer:     {plural(sum(waits.values()), 'outreach')}: "
         f"{outbox.get('quiet_contact', 0)} went quiet and the lead was told, "
         f"{outbox.get('quiet_escalation', 0)} partners told; {waits.get('replied', 0)} answered, "
         f"{waits.get('followed_up', 0)} now a follow-up, {waits.get('open', 0)} still waiting"
     )
     say(
-        f"  Nudges bundled:            {bundled} nudges due together went as {plural(bundles, 'DM')} "
-        "(at most one nudge DM per person per 30 minutes)"
-    )
-    say(f"  Send attempts recorded:    {attempts} ({attempts_ok} ok)")
-    say(
-        f"  Deferred to working hours: {simulated['deferred']} times, "
+        f"  Deferred to working hours: {plural(simulated['deferred'], 'time')}, "
         f"{simulated['night_deferred']} of them by the {simulated['night_ticks']} night ticks "
         "(nobody gets a DM at 2 a.m.)"
     )
@@ -128,12 +156,17 @@ def summary(demo: Demo, stats: dict[str, Any], network: Counter[str]) -> None:
         touchpoints_cancelled=cancelled,
         checkins=checkins,
         checkins_by_source=by_source,
+        notes=notes,
+        contacts={c.name: c.contacts for c in demo.clients},
         prompts=prompts,
         prompts_answered=prompts.get("answered", 0),
         prompts_skipped=prompts.get("skipped", 0),
         prompts_expired=prompts.get("expired", 0),
         reminders=reminded,
         outbox_sent=sent,
+        dms=dms,
+        edits=edits,
+        nudges=nudges,
         outbox_by_kind=outbox,
         outbox_failed=failed_outbox,
         followups=followups,

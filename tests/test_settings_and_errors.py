@@ -96,15 +96,15 @@ def test_a_failing_listener_is_logged_with_traceback_and_without_secrets(rapport
 
 def test_import_command_reports_rows_and_exit_codes(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/cli.db"}
-    good = run_cli("import", "examples/clients.csv", "--team", "T0CLI", env=env)
+    good = run_cli("import", "examples/clients.csv", "--team", "T0CLI0001", env=env)
     assert good.returncode == 0, good.stdout + good.stderr
     assert "created" in good.stdout
-    again = run_cli("import", "examples/clients.csv", "--team", "T0CLI", env=env)
+    again = run_cli("import", "examples/clients.csv", "--team", "T0CLI0001", env=env)
     assert "0 created" in again.stdout
     bad = tmp_path / "bad.csv"
     bad.write_text("client,renewal_date\nAcme,2026-13-45\nGlobex,2027-01-31\n")
-    result = run_cli("import", str(bad), "--team", "T0CLI", env=env)
+    result = run_cli("import", str(bad), "--team", "T0CLI0001", env=env)
     assert result.returncode == 1
     assert "row 2" in result.stdout and "1 created" in result.stdout
-    missing = run_cli("import", str(tmp_path / "nope.txt"), "--team", "T0CLI", env=env)
+    missing = run_cli("import", str(tmp_path / "nope.txt"), "--team", "T0CLI0001", env=env)
     assert missing.returncode == 2

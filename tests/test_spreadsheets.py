@@ -164,15 +164,22 @@ def test_xlsx_prefers_the_named_sheet_in_any_case_and_keeps_cell_types(tmp_path:
             ],
         },
     )
-    table = read_table(path, sheet="Clients")
+    table = read_table(path, sheets=["Clients"])
     assert (table.header_row, table.headers) == (1, ["Client", "Renewal Date", "Hours"])
     assert table.rows == [(2, ["Northwind Health", datetime(2026, 6, 30), 12.5])]
 
 
-@pytest.mark.parametrize("sheet", ["Clients", None])
-def test_xlsx_without_that_sheet_reads_the_first_one(tmp_path: Path, sheet: str | None) -> None:
-    path = write_xlsx(tmp_path, {"Klanten": [["client"], ["Acme"]], "Other": [["client"], ["Globex"]]})
-    assert read_table(path, sheet=sheet).rows == [(2, ["Acme"])]
+@pytest.mark.parametrize("sheets", [["Clients"], []])
+def test_xlsx_without_that_sheet_reads_the_first_one(tmp_path: Path, sheets: list[str]) -> None:
+    path = write_xlsx(tmp_path, {"Customers": [["client"], ["Acme"]], "Other": [["client"], ["Globex"]]})
+    assert read_table(path, sheets=sheets).rows == [(2, ["Acme"])]
+
+
+def test_xlsx_reads_the_first_sheet_with_one_of_the_names(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path, {"Notities": [["client"], ["Not a client"]], "klanten": [["klant"], ["Acme"]]}
+    )
+    assert read_table(path, sheets=["Clients", "Klanten"]).rows == [(2, ["Acme"])]
 
 
 def test_xlsx_row_numbers_match_what_excel_shows(tmp_path: Path) -> None:
@@ -206,7 +213,7 @@ def test_xlsx_with_wrong_stored_dimensions_is_read_in_full(tmp_path: Path) -> No
 
 def test_an_empty_sheet_is_an_empty_table(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path, {"Clients": [], "Other": [["client"], ["Acme"]]})
-    assert read_table(path, sheet="Clients") == Table(header_row=0, headers=[], rows=[])
+    assert read_table(path, sheets=["Clients"]) == Table(header_row=0, headers=[], rows=[])
 
 
 def chart_of(workbook: Workbook) -> Any:
@@ -226,7 +233,7 @@ def test_a_chart_sheet_is_passed_over_for_the_sheet_with_cells(tmp_path: Path) -
     charts.add_chart(chart_of(workbook))
     path = tmp_path / "charts.xlsx"
     workbook.save(path)
-    table = read_table(path, sheet="Clients")
+    table = read_table(path, sheets=["Clients"])
     assert (table.headers, table.rows) == (["client", "score"], [(2, ["Acme", 4])])
 
 
@@ -236,7 +243,7 @@ def test_a_workbook_excel_could_not_have_written_is_an_error_not_a_crash(tmp_pat
     path = tmp_path / "odd.xlsx"
     workbook.save(path)
     with pytest.raises(SpreadsheetError, match="could not be read as an Excel workbook"):
-        read_table(path, sheet="Clients")
+        read_table(path, sheets=["Clients"])
 
 
 def test_a_workbook_of_charts_only_says_where_the_table_should_be(tmp_path: Path) -> None:
@@ -248,4 +255,4 @@ def test_a_workbook_of_charts_only_says_where_the_table_should_be(tmp_path: Path
     path = tmp_path / "only-charts.xlsx"
     workbook.save(path)
     with pytest.raises(SpreadsheetError, match="no sheet with cells in it, only charts"):
-        read_table(path, sheet="Clients")
+        read_table(path, sheets=["Clients"])

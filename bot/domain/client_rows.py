@@ -8,6 +8,7 @@ already exists, and who its owners are in Slack, is decided where the rows are s
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -15,7 +16,7 @@ from datetime import date, datetime, timedelta
 from bot.domain.ownership import ROLES
 from bot.domain.text import normalize
 
-SHEET_NAME = "Clients"  # in a workbook, the sheet read (else the first one)
+SHEET_NAMES = ("Clients", "Klanten")  # in a workbook, the sheet read (else the first one)
 LIST_SEPARATORS = re.compile(r"[;|\n\r]+")
 DOMAIN_SEPARATORS = re.compile(r"[;|,\n\r]+")
 
@@ -24,19 +25,66 @@ SEGMENT_MAX = 50
 EMAIL_MAX = 320
 DOMAIN_MAX = 253
 
-# Canonical column -> the header spellings accepted for it (after _header_key()).
+# Canonical column -> the header spellings accepted for it, English and Dutch. A header matches a
+# spelling when both are the same after _header_key(): case, accents, spaces, dashes and underscores
+# don't count, so "Verleng datum", "VERLENGDATUM" and "verlengdatum" are one spelling.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "client": ("client", "name", "client_name", "clients"),
-    "aliases": ("aliases", "alias", "also_known_as", "aka"),
-    "segment": ("segment", "type", "kind"),
-    "email_domains": ("email_domains", "e_mail_domains", "email_domain", "domains", "domain"),
-    "lead": ("lead", "account_lead", "owner"),
+    "client": (
+        "client",
+        "name",
+        "client_name",
+        "clients",
+        "customer",
+        "company",
+        "klant",
+        "klantnaam",
+        "klanten",
+        "naam",
+        "bedrijf",
+        "bedrijfsnaam",
+    ),
+    "aliases": ("aliases", "alias", "also_known_as", "aka", "aliassen", "ook_bekend_als"),
+    "segment": ("segment", "type", "kind", "soort"),
+    "email_domains": (
+        "email_domains",
+        "email_domain",
+        "domains",
+        "domain",
+        "domein",
+        "domeinen",
+        "e_maildomein",
+        "e_maildomeinen",
+    ),
+    "lead": ("lead", "account_lead", "owner", "account_manager", "eigenaar", "accountmanager"),
     "partner": ("partner", "tandem", "co_lead"),
-    "backup": ("backup", "back_up", "deputy"),
-    "renewal_date": ("renewal_date", "renewal", "renews", "renewal_on"),
-    "contacts": ("contacts", "contact"),
+    "backup": ("backup", "deputy", "vervanger"),
+    "renewal_date": (
+        "renewal_date",
+        "renewal",
+        "renews",
+        "renewal_on",
+        "verlengdatum",
+        "verlenging",
+        "verlengingsdatum",
+    ),
+    "contacts": ("contacts", "contact", "contact_person", "contactpersoon", "contactpersonen"),
+    # The e-mail addresses of the people in `contacts`, in the same order (a sheet with a
+    # Contactpersoon column and an E-mail column beside it).
+    "contact_email": ("contact_email", "email", "e_mail", "e_mailadres", "email_address", "mail"),
 }
-_HEADER_TO_COLUMN = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
+# The names the fatal message gives for the one column a file must have.
+_CLIENT_COLUMN = "'client' column (or 'name', in Dutch 'klant')"
+
+
+def _header_key(header: str) -> str:
+    """What is left of a header to compare: letters and digits, no accents, no case, nothing in brackets."""
+    text = re.sub(r"\(.*?\)", " ", header)  # "Renewal date (YYYY-MM-DD)"
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+_HEADER_TO_COLUMN = {_header_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
 
 # Mail providers anyone can sign up with: such a domain cannot tell which client an e-mail is from.
 PUBLIC_MAIL_DOMAINS = frozenset(
@@ -72,6 +120,7 @@ PUBLIC_MAIL_DOMAINS = frozenset(
 )
 
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{6,}")
+_SLACK_TEAM_ID = re.compile(r"T[A-Z0-9]{6,14}")
 _SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]{6,})(?:\|[^>]*)?>")
 _EMAIL = re.compile(r"[^@\s<>\"',;]+@([^@\s<>\"',;]+)")
 _DOMAIN = re.compile(
@@ -80,7 +129,11 @@ _DOMAIN = re.compile(
 _CONTACT_WITH_EMAIL = re.compile(r"(.*?)\s*<([^<>]*)>\s*")
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _DAY_FIRST_DATE = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?")
-_DATE_HINT = "use YYYY-MM-DD, e.g. 2026-03-31"
+_TWO_DIGIT_YEAR = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{2})(?: \d{1,2}:\d{2}(?::\d{2})?)?")
+_DATE_FORMS = (
+    "write it as 2026-03-31 (year first) or day first as 31-3-2026, 31-03-2026 or 31/03/2026 "
+    "(dates are read day first; two-digit years are refused), or make the cell an Excel date"
+)
 # Excel's day 0 for serial day numbers after its (fictional) 29 February 1900, so for every serial read.
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 # Serials read as dates: 1954-10-03 to 2119-01-11. Other numbers in a date column are not dates.
@@ -99,16 +152,11 @@ class Columns:
     fatal: str | None = None
 
 
-def _header_key(header: str) -> str:
-    key = re.sub(r"\(.*?\)", " ", header.casefold())  # "Renewal date (YYYY-MM-DD)"
-    return re.sub(r"[^a-z0-9]+", "_", key).strip("_")
-
-
 def map_columns(headers: Sequence[str]) -> Columns:
     """The columns the header row names; a header row without a client column makes the file unusable.
 
-    Header names ignore case, spaces, dashes and anything in brackets, so ``Renewal date (YYYY-MM-DD)``
-    is ``renewal_date``.
+    Header names ignore case, accents, spaces, dashes and anything in brackets, so
+    ``Renewal date (YYYY-MM-DD)`` is ``renewal_date``, and so is the Dutch ``Verlengdatum``.
     """
     if not any(headers):
         empty = (
@@ -136,7 +184,7 @@ def map_columns(headers: Sequence[str]) -> Columns:
         return Columns(
             index,
             warnings,
-            f"the header row has no 'client' column (or 'name'). Columns found: {found}. "
+            f"the header row has no {_CLIENT_COLUMN}. Columns found: {found}. "
             f"Expected: client (required), {', '.join(c for c in COLUMNS if c != 'client')}",
         )
     return Columns(index, warnings)
@@ -182,6 +230,11 @@ class ClientRow:
 def is_slack_user_id(text: str) -> bool:
     """A Slack member id: ``U…``, or ``W…`` in Enterprise Grid."""
     return _SLACK_USER_ID.fullmatch(text) is not None
+
+
+def is_slack_team_id(text: str) -> bool:
+    """A Slack workspace (team) id: ``T`` and then capital letters and digits, e.g. ``T0123ABCD``."""
+    return _SLACK_TEAM_ID.fullmatch(text) is not None
 
 
 def cell_text(value: object) -> str:
@@ -235,6 +288,18 @@ def parse_date(value: object) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def date_problem(text: str) -> str:
+    """Why a renewal date cell is not read as a date, with the forms that are."""
+    short = _TWO_DIGIT_YEAR.fullmatch(text)
+    if short:
+        day, separator, month, year = short.groups()
+        return (
+            f"renewal_date '{text}' has a two-digit year, which could be 19{year} or 20{year}; "
+            f"write the year in full, e.g. {day}{separator}{month}{separator}20{year}"
+        )
+    return f"renewal_date '{text}' is not a date; {_DATE_FORMS}"
 
 
 def normalize_domain(text: str) -> str:
@@ -397,7 +462,7 @@ def parse_row(
     if date_text:
         parsed = parse_date(raw_date)
         if parsed is None:
-            errors.append(f"renewal_date '{date_text}' is not a date; {_DATE_HINT}")
+            errors.append(date_problem(date_text))
         else:
             row.renewal_date = parsed
 
@@ -408,4 +473,29 @@ def parse_row(
         elif contact:
             row.contacts.append(contact)
 
+    emails: list[str] = []
+    for text in cell_list(cell("contact_email")):
+        email = parse_email(text)
+        if email is None:
+            errors.append(
+                f"contact_email '{text}' is not a valid e-mail address; write the contact's address, "
+                f"e.g. jan@client.com, and separate several with ;"
+            )
+        elif email not in emails:
+            emails.append(email)
+    row.contacts = with_emails(row.contacts, emails)
+
     return (None if errors else row), errors
+
+
+def with_emails(contacts: list[ContactIn], emails: Sequence[str]) -> list[ContactIn]:
+    """The contacts given their addresses from a column of their own: in order, each address to the next
+    contact without one; an address a contact has already is passed over, one left over is a contact."""
+    known = {contact.email for contact in contacts if contact.email}
+    waiting = [email for email in emails if email not in known]
+    result: list[ContactIn] = []
+    for contact in contacts:
+        if contact.email is None and waiting:
+            contact = ContactIn(name=contact.name, email=waiting.pop(0))
+        result.append(contact)
+    return result + [ContactIn(name=None, email=email) for email in waiting]

@@ -43,21 +43,19 @@ SPARK_CHARS = "▁▂▃▄▅▆▇█"
 SPARK_MISSING = "·"
 
 
+def level(value: float) -> int:
+    """Which of the sparkline's characters a value is drawn as: 0 (▁) to 7 (█)."""
+    top = len(SPARK_CHARS) - 1
+    position = (value - SCORE_MIN) / (SCORE_MAX - SCORE_MIN) * top
+    return min(top, max(0, int(position + 0.5)))
+
+
 def sparkline(values: Sequence[float | None]) -> str:
     """One character per value on a fixed 1..5 scale (1 -> ▁, 5 -> █); None -> ·.
 
     Values outside 1..5 are clamped, so sparklines of different clients are comparable.
     """
-    top = len(SPARK_CHARS) - 1
-    chars: list[str] = []
-    for value in values:
-        if value is None:
-            chars.append(SPARK_MISSING)
-            continue
-        position = (value - SCORE_MIN) / (SCORE_MAX - SCORE_MIN) * top
-        index = min(top, max(0, int(position + 0.5)))
-        chars.append(SPARK_CHARS[index])
-    return "".join(chars)
+    return "".join(SPARK_MISSING if value is None else SPARK_CHARS[level(value)] for value in values)
 
 
 def average(values: Iterable[float]) -> float | None:
@@ -105,14 +103,16 @@ TREND_ARROWS: dict[Trend, str] = {
 }
 
 
-def trend(values: Sequence[float | None], threshold: float = 0.3) -> Trend:
-    """Compare the mean of the recent half of the known values with the older half.
+def trend(values: Sequence[float | None], steps: float = 1) -> Trend:
+    """Compare the recent half of the known values with the older half, as the sparkline draws them.
 
-    ``values`` is oldest first (as from :func:`weekly_averages`); None values are skipped.
-    With an odd number of known values the middle one belongs to neither half.
-    Fewer than two known values -> UNKNOWN. A difference of at least ``threshold`` is UP/DOWN.
+    ``values`` is oldest first (as from :func:`weekly_averages`); None values are skipped. Each value
+    counts as its sparkline character (:func:`level`), so the arrow never says other than the line
+    beside it: ``▆▆▆`` is flat, ``▆▆▅`` a fall. With an odd number of known values the middle one
+    belongs to neither half. Fewer than two known values -> UNKNOWN. Halves whose mean levels differ
+    by at least ``steps`` characters are UP/DOWN.
     """
-    known = [value for value in values if value is not None]
+    known = [level(value) for value in values if value is not None]
     if len(known) < 2:
         return Trend.UNKNOWN
     half = len(known) // 2
@@ -121,8 +121,8 @@ def trend(values: Sequence[float | None], threshold: float = 0.3) -> Trend:
     if older is None or recent is None:
         return Trend.UNKNOWN
     difference = round(recent - older, 9)
-    if difference >= threshold:
+    if difference >= steps:
         return Trend.UP
-    if difference <= -threshold:
+    if difference <= -steps:
         return Trend.DOWN
     return Trend.FLAT

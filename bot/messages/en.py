@@ -562,4 +562,98 @@ MESSAGES: dict[str, str] = {
     "help.help": "`/rapport help`: this list.",
     "help.footer": "Your App Home tab (click Rapport in the sidebar) shows your clients and open questions.",
     "help.unknown": "I don't know “{word}” yet. Here is what I can do:",
+    # python -m bot: the command line
+    "cli.description": "Rapport: how your clients feel, in Slack.",
+    "cli.epilog": (
+        "Run `python -m bot COMMAND --help` for what a command does and its options. "
+        "Settings come from the environment (SLACK_BOT_TOKEN, DATABASE_URL, ...): see README.md."
+    ),
+    "cli.dev": "run locally: Socket Mode plus the scheduler",
+    "cli.dev.about": (
+        "Run Rapport on this machine: Socket Mode (no public URL needed) and the scheduler in one "
+        "process, on the database in DATABASE_URL (a SQLite file by default). Needs SLACK_BOT_TOKEN "
+        "and SLACK_APP_TOKEN."
+    ),
+    "cli.clock": "run the scheduler: prompts, reminders, nudges and the outbox",
+    "cli.clock.about": (
+        "Run the scheduler process: it sends prompts, reminders and nudges in each person's working "
+        "hours, every RAPPORT_SCHEDULER_INTERVAL_SECONDS. Run exactly one beside the web process."
+    ),
+    "cli.tick": "run every due job once and exit",
+    "cli.tick.about": "Run every due job once and exit: from cron, or to check a deployment.",
+    "cli.demo": "simulate an agency for a few weeks, no Slack account needed",
+    "cli.demo.about": (
+        "Simulate the agency Brightside for a few weeks against a local stand-in for Slack and print "
+        "what its staff see. Needs no Slack account, no settings and no network."
+    ),
+    "cli.demo.weeks": "how many weeks to simulate (default: %(default)s)",
+    "cli.demo.seed": "the random seed; the same seed tells the same story (default: %(default)s)",
+    "cli.digest": "print this week's digest of a workspace as text (posts nothing)",
+    "cli.digest.about": (
+        "This week's digest of one workspace (feeling, movers, clients at risk and why, quiet contacts, "
+        "overdue promises, coverage, renewals, churn) as text, as of now. Nothing is posted to Slack."
+    ),
+    "cli.digest.team": "the Slack workspace id, e.g. T012AB3CD",
+    "cli.digest.tz": "time zone for the dates shown, e.g. Europe/Amsterdam (default: the digest's)",
+    "cli.digest.no_workspace": "No workspace {team} in this database: check --team and DATABASE_URL.",
+    "cli.import": "import clients from an .xlsx or .csv file",
+    "cli.import.about": (
+        "Import clients from an Excel workbook (.xlsx) or a CSV file, with English or Dutch column "
+        "names (see docs/import.md). Importing again updates the clients and never duplicates them."
+    ),
+    "cli.import.file": "the .xlsx or .csv file, one client per row under a row of column names",
+    "cli.import.team": (
+        "the Slack workspace (team) id the clients belong to, e.g. T0123ABCD; with SLACK_BOT_TOKEN "
+        "set it may be left out, and Slack is asked"
+    ),
+    "cli.import.without_slack": (
+        "Check this machine's network connection, and SLACK_API_URL if it is set; or import without "
+        "Slack: leave SLACK_BOT_TOKEN unset and give --team."
+    ),
+    "cli.db": "database maintenance: db upgrade",
+    "cli.db.about": "Database maintenance.",
+    "cli.db.upgrade": "bring the database to the newest schema",
+    "cli.db.upgrade.about": (
+        "Bring the database in DATABASE_URL to the newest schema by running the migrations it lacks. "
+        "Safe to run again: a database that is up to date is left as it is."
+    ),
+    "cli.db.upgraded": "database is at the newest schema",
+    "cli.team.where": (
+        "Find it in Slack in a browser: the address is app.slack.com/client/T…/…, and the T… part is "
+        "the id. Or set SLACK_BOT_TOKEN and leave --team out: Rapport asks Slack (auth.test)."
+    ),
+    "cli.team.shape": (
+        "'{team}' is not a Slack workspace id: one is a T and then capital letters and digits, "
+        "e.g. T0123ABCD.{guess}"
+    ),
+    "cli.team.guess": " Did you mean {team}?",
+    "cli.team.missing": (
+        "Which workspace are the clients for? Give --team with its Slack id, or set SLACK_BOT_TOKEN "
+        "and Rapport asks Slack."
+    ),
+    "cli.team.other": (
+        "--team {team} is not the workspace of SLACK_BOT_TOKEN, which is {own} ({name}); nothing was "
+        "imported. Leave --team out to import for {own}, or use the bot token of {team}."
+    ),
+    "cli.slack.unreachable": "Could not reach Slack at {url}: {why}.",
+    "cli.slack.unreachable.check": "Check this machine's network connection, and SLACK_API_URL if it is set.",
+    "cli.slack.refused_token": "Slack refused {name} ({error}): copy it again from {where}.",
+    "cli.slack.refused": "Slack answered '{error}' to {method}.",
+    "cli.db.unreachable": "Could not reach the database at {url}: {why}.",
+    "cli.db.unreachable.check": (
+        "Check DATABASE_URL, and that the database server is running and accepts connections from "
+        "this machine."
+    ),
+    "cli.db.no_folder": "Could not open the SQLite database {path}: the folder {folder} does not exist.",
+    "cli.db.no_folder.check": (
+        "Create that folder, or set DATABASE_URL to a file in a folder that exists (by default "
+        "sqlite:///rapport.db, in the current folder)."
+    ),
+    "cli.db.sqlite": "Could not open the SQLite database {path}: {why}.",
+    "cli.db.sqlite.check": "Check that the file and its folder can be read and written, or change DATABASE_URL.",
+    "cli.db.bad_url": "DATABASE_URL is not a database URL Rapport can use: {why}.",
+    "cli.db.bad_url.check": "Use e.g. postgresql://user:password@host/rapport, or sqlite:///rapport.db.",
+    "cli.db.refused": "The database refused what Rapport asked ({url}): {why}.",
+    "cli.stopped": "Rapport stopped: {why}.",
+    "cli.debug": "Run again with LOG_LEVEL=DEBUG to see where.",
 }

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.domain.client_rows import (
     NAME_MAX,
-    SHEET_NAME,
+    SHEET_NAMES,
     ClientRow,
     ContactIn,
     Owner,
@@ -45,6 +45,8 @@ from storage import queries
 from storage.models import Client, ClientAlias, ClientDomain, Contact, Staff
 
 LookupEmail = Callable[[str], str | None]
+# Whether a Slack member id is someone in the workspace (raises when Slack cannot say).
+LookupMember = Callable[[str], bool]
 
 BATCH_SIZE = 200  # rows written per flush; see _Importer.run
 
@@ -113,7 +115,7 @@ def _read(path: Path, report: ImportReport) -> tuple[Table, dict[str, int]]:
     Warnings about the header row go into the report either way.
     """
     try:
-        table = read_table(path, sheet=SHEET_NAME)
+        table = read_table(path, sheets=SHEET_NAMES)
     except SpreadsheetError as exc:
         raise ImportFileError(str(exc)) from exc
     columns = map_columns(table.headers)
@@ -214,12 +216,19 @@ class _Applied:
 
 class _Importer:
     def __init__(
-        self, session: Session, team_id: str, report: ImportReport, lookup_email: LookupEmail | None
+        self,
+        session: Session,
+        team_id: str,
+        report: ImportReport,
+        lookup_email: LookupEmail | None,
+        lookup_member: LookupMember | None = None,
     ) -> None:
         self.session = session
         self.team_id = team_id
         self.report = report
         self.lookup_email = lookup_email
+        self.lookup_member = lookup_member
+        self.members: dict[str, bool | str] = {}  # member id -> in the workspace, or why Slack could not say
         self.index = _TeamIndex(session, team_id)
         self.looked_up: dict[str, str | None] = {}
         self.lookup_failed: dict[str, str] = {}
@@ -240,6 +249,18 @@ class _Importer:
                 found = None
             self.looked_up[email] = found if found and is_slack_user_id(found) else None
         return self.looked_up[email]
+
+    def _member(self, user_id: str) -> bool | str:
+        """Whether Slack knows this member id in the workspace (True without a way to ask), or why it
+        could not say."""
+        if self.lookup_member is None:
+            return True
+        if user_id not in self.members:
+            try:
+                self.members[user_id] = bool(self.lookup_member(user_id))
+            except Exception as exc:  # a Slack hiccup must not stop the import
+                self.members[user_id] = str(exc) or type(exc).__name__
+        return self.members[user_id]
 
     def _plan_owner(self, owner: Owner) -> _StaffPlan:
         index = self.index
@@ -320,6 +341,19 @@ class _Importer:
                     f"belong to one client only, so remove it from one of the two"
                 )
 
+        unchecked: list[str] = []
+        for role, person in row.owners.items():
+            if not person.slack_user_id:
+                continue
+            member = self._member(person.slack_user_id)
+            if member is False:
+                errors.append(
+                    f"{role} '{person.text}' is not a member of this Slack workspace; write their member id "
+                    f"(their Slack profile > ⋮ > Copy member ID) or their work e-mail"
+                )
+            elif isinstance(member, str):
+                unchecked.append(f"could not check {person.text} in Slack ({member}); imported as written")
+
         plans: dict[str, _StaffPlan] = {role: self._plan_owner(o) for role, o in row.owners.items()}
         for first, second, why in MUST_DIFFER:
             if first not in plans and second not in plans:
@@ -336,7 +370,7 @@ class _Importer:
         if client is None:
             client = Client(team_id=self.team_id, name=row.name, name_key=row.key)
             self.session.add(client)
-        applied = _Applied(client, created, changed=False, warnings=list(row.warnings), unlinked=[])
+        applied = _Applied(client, created, changed=False, warnings=[*row.warnings, *unchecked], unlinked=[])
         if not created and client.name_key == row.key and client.name != row.name:
             client.name = row.name
             applied.changed = True
@@ -490,12 +524,19 @@ def _ensure_outer_transaction(session: Session) -> None:
 
 
 def import_file(
-    session: Session, team_id: str, path: str | Path, *, lookup_email: LookupEmail | None = None
+    session: Session,
+    team_id: str,
+    path: str | Path,
+    *,
+    lookup_email: LookupEmail | None = None,
+    lookup_member: LookupMember | None = None,
 ) -> ImportReport:
     """Import clients from ``path`` (.xlsx or .csv) into workspace ``team_id``.
 
     ``lookup_email`` maps an e-mail address to a Slack user id (or None); without it, owners
-    given by e-mail are kept by e-mail until they first use Rapport. Never commits; never
+    given by e-mail are kept by e-mail until they first use Rapport. ``lookup_member`` says whether
+    a member id is someone in the workspace: a row naming an owner Slack does not know is skipped
+    (without it, member ids are taken as written). Never commits; never
     raises for problems in the file: they end up in the report (``fatal`` for the whole file,
     ``errors`` for skipped rows, ``warnings`` for things that landed but deserve a look).
     """
@@ -522,7 +563,7 @@ def import_file(
     _ensure_outer_transaction(session)
     if rows:
         queries.ensure_workspace(session, team_id)
-    importer = _Importer(session, team_id, report, lookup_email)
+    importer = _Importer(session, team_id, report, lookup_email, lookup_member)
     importer.run(rows)
 
     for outcome in importer.outcome.values():

@@ -10,7 +10,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock
 
-from bot.domain.feelings import FACES, TREND_ARROWS, Trend, sparkline
+from bot.domain.feelings import FACES, TREND_ARROWS, Trend, sparkline, trend
 from bot.domain.text import truncate
 from bot.messages import t
 from bot.services.digest import Coverage, Digest, Mover, PersonCoverage, Risk
@@ -67,6 +67,12 @@ def sections(lines: Sequence[str], most_blocks: int) -> tuple[list[Block], int]:
     return blocks, 0
 
 
+def _spark(weekly: Sequence[float | None]) -> str:
+    """The weeks' line and, beside it, the arrow it calls for."""
+    arrow = TREND_ARROWS[trend(weekly)]
+    return f"{sparkline(weekly)} {arrow}" if arrow else sparkline(weekly)
+
+
 def risk_line(risk: Risk, locale: str | None) -> str:
     h = risk.health
     reasons = health_view.reasons(h, locale) if h.reasons else ""
@@ -76,7 +82,7 @@ def risk_line(risk: Risk, locale: str | None) -> str:
         band=t(f"health.band.{h.band}", locale).split(" ")[0],
         client=mrkdwn_escape(risk.name),
         score=health_view.score(h, locale),
-        spark=sparkline(risk.weekly),
+        spark=_spark(risk.weekly),
         lead=t("digest.lead", locale, who=f"<@{risk.lead_user_id}>") if risk.lead_user_id else "",
         reasons=reasons,
     )
@@ -89,7 +95,7 @@ def _mover(m: Mover, locale: str | None) -> str:
         client=mrkdwn_escape(m.name),
         before=_number(m.before),
         after=_number(m.after),
-        spark=sparkline(m.weekly),
+        spark=_spark(m.weekly),
     )
 
 
@@ -266,7 +272,7 @@ def thread(d: Digest, locale: str | None = None) -> dict[str, Any]:
                     "digest.segment_line",
                     lc,
                     segment=mrkdwn_escape(name),
-                    spark=sparkline(weekly),
+                    spark=_spark(weekly),
                     now=_number(now),
                 )
             )

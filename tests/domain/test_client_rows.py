@@ -34,6 +34,10 @@ from bot.domain.ownership import ROLES
 
 ALL = list(COLUMNS)  # a row with every column, in this order
 KNOWN = ", ".join(COLUMNS)
+DATE_FORMS = (
+    "write it as 2026-03-31 (year first) or day first as 31-3-2026, 31-03-2026 or 31/03/2026 "
+    "(dates are read day first; two-digit years are refused), or make the cell an Excel date"
+)
 
 
 def row(**cells: Any) -> tuple[ClientRow | None, list[str]]:
@@ -104,16 +108,74 @@ def test_unknown_and_repeated_columns_are_warnings_and_the_first_one_counts() ->
 
 
 def test_a_header_row_without_a_client_column_is_fatal_and_keeps_its_warnings() -> None:
-    columns = map_columns(["Klant", "Segment"])
+    columns = map_columns(["Nummer", "Segment"])
     assert columns.fatal == (
-        "the header row has no 'client' column (or 'name'). Columns found: 'Klant', 'Segment'. "
+        "the header row has no 'client' column (or 'name', in Dutch 'klant'). "
+        "Columns found: 'Nummer', 'Segment'. "
         "Expected: client (required), aliases, segment, email_domains, lead, partner, backup, renewal_date, "
-        "contacts"
+        "contacts, contact_email"
     )
     assert columns.warnings == [
-        f"column 'Klant' is not one Rapport knows, so it was ignored; known columns: {KNOWN}"
+        f"column 'Nummer' is not one Rapport knows, so it was ignored; known columns: {KNOWN}"
     ]
     assert columns.index == {"segment": 1}
+
+
+DUTCH = {
+    "Klant": "client",
+    "Segment": "segment",
+    "Verlengdatum": "renewal_date",
+    "Eigenaar": "lead",
+    "Accountmanager": "lead",
+    "Partner": "partner",
+    "Backup": "backup",
+    "Contactpersoon": "contacts",
+    "E-mail": "contact_email",
+    "Domein": "email_domains",
+    "Aliassen": "aliases",
+}
+
+
+@pytest.mark.parametrize(("header", "column"), DUTCH.items())
+@pytest.mark.parametrize("spelling", [str, str.upper, str.lower])
+def test_dutch_headers_name_the_same_columns_in_any_case(header: str, column: str, spelling: Any) -> None:
+    columns = map_columns(["Klant", spelling(header)] if column != "client" else [spelling(header)])
+    assert columns.index[column] == (1 if column != "client" else 0)
+    assert columns.fatal is None
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("Cliënt", "client"),
+        ("Klantnaam", "client"),
+        ("Verleng datum", "renewal_date"),
+        ("Verlengdatum (dd-mm-jjjj)", "renewal_date"),
+        ("Account manager", "lead"),
+        ("Contact persoon", "contacts"),
+        ("Contactpersonen", "contacts"),
+        ("E-mailadres", "contact_email"),
+        ("Email", "contact_email"),
+        ("Domeinen", "email_domains"),
+        ("E-maildomein", "email_domains"),
+        ("Back-up", "backup"),
+        ("Renewaldate", "renewal_date"),
+        ("Émail domains", "email_domains"),
+    ],
+)
+def test_headers_ignore_accents_and_spaces(header: str, column: str) -> None:
+    columns = map_columns(["client", header] if column != "client" else [header])
+    assert columns.index[column] == (1 if column != "client" else 0), columns
+    assert columns.fatal is None
+
+
+def test_a_dutch_header_row_reads_as_the_english_one() -> None:
+    dutch = map_columns(list(DUTCH))
+    assert dutch.fatal is None
+    assert dutch.warnings == [
+        "column 'Accountmanager' repeats 'Eigenaar' (lead); only the first one was used"
+    ]
+    assert set(dutch.index) == set(COLUMNS)
 
 
 @pytest.mark.parametrize("headers", [[], ["", ""]])
@@ -175,6 +237,10 @@ def test_list_cells_split_on_semicolons_bars_and_line_breaks_but_not_commas() ->
         ("2026-02-30", None),
         ("31-03/2026", None),  # two different separators
         ("31-03-26", None),  # two-digit years are refused
+        ("31-3-2026", date(2026, 3, 31)),  # as Dutch Excel writes a date in a CSV
+        ("1-3-2026", date(2026, 3, 1)),
+        ("31/03/2026", date(2026, 3, 31)),
+        ("31-3-2026 0:00", date(2026, 3, 31)),
         ("next week", None),
         (19999, None),  # numbers far from today are not day numbers
         (80001, None),
@@ -381,11 +447,20 @@ def test_an_alias_without_letters_is_left_out_with_a_warning() -> None:
         ),
         (
             {"client": "Acme", "renewal_date": "31-31-2026"},
-            "renewal_date '31-31-2026' is not a date; use YYYY-MM-DD, e.g. 2026-03-31",
+            f"renewal_date '31-31-2026' is not a date; {DATE_FORMS}",
         ),
         (
             {"client": "Acme", "renewal_date": 12.0},
-            "renewal_date '12' is not a date; use YYYY-MM-DD, e.g. 2026-03-31",
+            f"renewal_date '12' is not a date; {DATE_FORMS}",
+        ),
+        (
+            {"client": "Acme", "renewal_date": "03/31/2026"},  # month first: there is no month 31
+            f"renewal_date '03/31/2026' is not a date; {DATE_FORMS}",
+        ),
+        (
+            {"client": "Acme", "renewal_date": "31-03-26"},
+            "renewal_date '31-03-26' has a two-digit year, which could be 1926 or 2026; "
+            "write the year in full, e.g. 31-03-2026",
         ),
         (
             {"client": "Acme", "contacts": "Jan; Jan <jan@>"},
@@ -410,3 +485,53 @@ def test_every_error_in_a_row_is_reported_at_once() -> None:
 
 def test_public_mail_providers_are_known() -> None:
     assert {"gmail.com", "outlook.com", "hotmail.nl", "icloud.com"} <= PUBLIC_MAIL_DOMAINS
+
+
+# --- a contact's e-mail in a column of its own (Contactpersoon | E-mail) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("contacts", "email", "expected"),
+    [
+        ("Jan de Vries", "jan@acme.com", [ContactIn("Jan de Vries", "jan@acme.com")]),
+        (None, "Jan@Acme.com", [ContactIn(None, "jan@acme.com")]),
+        (
+            "Jan; Priya",
+            "jan@acme.com; priya@acme.nl",
+            [ContactIn("Jan", "jan@acme.com"), ContactIn("Priya", "priya@acme.nl")],
+        ),
+        ("Jan <jan@acme.com>", "jan@acme.com", [ContactIn("Jan", "jan@acme.com")]),
+        (
+            "Jan <jan@acme.com>; Priya",
+            "priya@acme.nl",
+            [ContactIn("Jan", "jan@acme.com"), ContactIn("Priya", "priya@acme.nl")],
+        ),
+        (
+            "Jan",
+            "jan@acme.com; info@acme.com",
+            [ContactIn("Jan", "jan@acme.com"), ContactIn(None, "info@acme.com")],
+        ),
+        ("Jan; Priya", None, [ContactIn("Jan", None), ContactIn("Priya", None)]),
+    ],
+)
+def test_an_e_mail_column_gives_the_contacts_their_addresses_in_order(
+    contacts: str | None, email: str | None, expected: list[ContactIn]
+) -> None:
+    assert good(client="Acme", contacts=contacts, contact_email=email).contacts == expected
+
+
+def test_a_bad_address_in_the_e_mail_column_is_an_error() -> None:
+    assert errors_of(client="Acme", contacts="Jan", contact_email="jan@") == [
+        "contact_email 'jan@' is not a valid e-mail address; write the contact's address, e.g. "
+        "jan@client.com, and separate several with ;"
+    ]
+
+
+def test_the_import_guide_shows_both_header_rows_and_each_reads_in_full() -> None:
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "import.md").read_text(encoding="utf-8")
+    rows = [line.split(";") for line in guide.splitlines() if line.startswith(("client;", "Klant;"))]
+    assert [row[0] for row in rows] == ["client", "Klant"]
+    for headers in rows:
+        assert map_columns(headers) == Columns({column: i for i, column in enumerate(COLUMNS)}, [])

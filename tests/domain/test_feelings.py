@@ -120,9 +120,28 @@ def test_trend_compares_recent_half_with_older_half(values: list[float | None], 
 
 
 def test_trend_threshold_decides_flat() -> None:
-    assert trend([3.0, 3.3]) is Trend.UP
-    assert trend([3.0, 3.2]) is Trend.FLAT
-    assert trend([3.0, 3.2], threshold=0.1) is Trend.UP
+    assert trend([3.0, 3.6]) is Trend.UP  # ▅▆: a step up
+    assert trend([3.1, 3.5]) is Trend.FLAT  # ▅▅: the same level, however the averages differ
+    assert trend([3.1, 3.5], steps=0.5) is Trend.FLAT
+    assert trend([3.0, 3.6], steps=2) is Trend.FLAT  # a step, but not two
+    assert trend([3.0, 3.0, 3.0, 3.6], steps=0.5) is Trend.UP
+
+
+@pytest.mark.parametrize(
+    ("values", "line", "arrow"),
+    [
+        ([3.6, 3.9, 4.1], "▆▆▆", "→"),  # a flat line is never a rise, though 3.6 -> 4.1 is one
+        ([3.1, 4.5, 3.5], "▅▇▅", "→"),  # it ends where it began
+        ([3.7, 3.7, 3.5], "▆▆▅", "↘"),  # a step down is a fall, though only 0.2 lower
+        ([3.5, 3.6], "▅▆", "↗"),
+        ([None, 5.0, None, 4.6], "·█·▇", "↘"),
+        ([3.0, 3.0, 3.0, 3.6], "▅▅▅▆", "→"),  # one step in the last week of four: half a step
+        ([3.0, 3.0, 3.6, 3.6], "▅▅▆▆", "↗"),
+    ],
+)
+def test_the_arrow_says_what_the_sparkline_shows(values: list[float | None], line: str, arrow: str) -> None:
+    assert sparkline(values) == line
+    assert TREND_ARROWS[trend(values)] == arrow
 
 
 def test_every_trend_has_an_arrow() -> None:

@@ -274,11 +274,11 @@ def test_the_digest_prints_in_the_terminal(db, tmp_path):
     assert run.stdout.startswith("Weekly client digest\n====")
     assert "At risk (1):" in run.stdout and "Acme" in run.stdout and "*" not in run.stdout
     missing = subprocess.run(
-        [sys.executable, "-m", "bot", "digest", "--team", "T9999"],
+        [sys.executable, "-m", "bot", "digest", "--team", "T0NOSUCH99"],
         cwd=root,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert missing.returncode == 2 and "No workspace T9999" in missing.stderr
+    assert missing.returncode == 2 and "No workspace T0NOSUCH99" in missing.stderr

@@ -51,3 +51,25 @@ def test_another_workspaces_clients_are_invisible(rapport, db):
         assert session.scalars(select(CheckIn)).all() == []
     warning = rapport.fake.calls_to("views.open")[0].args["view"]["blocks"][0]["text"]["text"]
     assert "no clients" in warning.lower()
+
+
+def test_after_an_import_the_list_shows_who_slack_does_not_know_by_their_e_mail(rapport, db, tmp_path):
+    from bot.cli import slack_lookups
+    from bot.services.importer import import_file
+
+    sheet = tmp_path / "clients.csv"
+    sheet.write_text(
+        "client,lead,backup\n"
+        "Acme,sanne@ouragency.nl,U01LEAD001\n"  # nobody in Slack has this e-mail
+        "Globex,U012ABCDEF,\n"  # a member id made up, as in the example sheet
+        "Initech,lena@agency.example,\n"  # in Slack by this e-mail
+    )
+    lookup_email, lookup_member = slack_lookups(rapport.deps.client)
+    with db.session() as session:
+        report = import_file(session, "T0001", sheet, lookup_email=lookup_email, lookup_member=lookup_member)
+    assert [issue.row for issue in report.errors] == [3]
+
+    text = json.dumps(rapport.slack.command("/rapport", "clients", user=USER).json()["blocks"])
+    assert "sanne@ouragency.nl" in text
+    assert "U012ABCDEF" not in text
+    assert text.count("<@U01LEAD001>") == 1  # Initech's lead, found by e-mail

@@ -20,6 +20,10 @@ from storage.models import Client, ClientAlias, ClientDomain, Contact, Staff, Wo
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 HEADER = "client,aliases,segment,email_domains,lead,partner,backup,renewal_date,contacts"
+DATE_FORMS = (
+    "write it as 2026-03-31 (year first) or day first as 31-3-2026, 31-03-2026 or 31/03/2026 "
+    "(dates are read day first; two-digit years are refused), or make the cell an Excel date"
+)
 
 
 def write_csv(tmp_path: Path, text: str, name: str = "clients.csv", encoding: str = "utf-8") -> Path:
@@ -127,6 +131,88 @@ De Groene Fietser;project;;
         assert [d.domain for d in bakery.domains] == ["vandam.nl", "bakkerijvandam.nl"]
 
 
+def test_a_dutch_workbook_imports_like_the_english_one(db: Database, tmp_path: Path) -> None:
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "Notities"
+    notes.append(["Klant", "Notitie"])
+    notes.append(["Not a client", "the sheet named Klanten is the one read"])
+    sheet = workbook.create_sheet("Klanten")
+    sheet.append(
+        [
+            "KLANT",
+            "Aliassen",
+            "Segment",
+            "Verleng datum",
+            "Account manager",
+            "Partner",
+            "Back-up",
+            "Contact persoon",
+            "E-mail",
+            "Domein",
+        ]
+    )
+    sheet.append(
+        [
+            "Café Zuid",
+            "Zuid | CZ",
+            "project",
+            datetime(2026, 3, 31),
+            "U012ABCDEF",
+            "U034GHIJKL",
+            "U056MNOPQR",
+            "Marieke Jansen; Joris",
+            "marieke@cafezuid.nl",
+            "cafezuid.nl",
+        ]
+    )
+    sheet.append(["Bakkerij Van Dam", None, None, "1-4-2026", None, None, None, None, None, None])
+    path = tmp_path / "klanten.xlsx"
+    workbook.save(path)
+
+    report = run(db, "T1", path)
+
+    assert report.ok and not report.warnings, format_report(report)
+    assert report.created == 2
+    with db.session() as session:
+        cafe = client_named(session, "T1", "cafe zuid")
+        assert cafe.segment == "project"
+        assert cafe.renewal_date == date(2026, 3, 31)
+        assert [a.alias for a in cafe.aliases] == ["Zuid", "CZ"]
+        assert [d.domain for d in cafe.domains] == ["cafezuid.nl"]
+        assert [(c.name, c.email) for c in cafe.contacts] == [
+            ("Marieke Jansen", "marieke@cafezuid.nl"),
+            ("Joris", None),
+        ]
+        assert [s.slack_user_id for s in (cafe.lead, cafe.partner, cafe.backup) if s] == [
+            "U012ABCDEF",
+            "U034GHIJKL",
+            "U056MNOPQR",
+        ]
+        assert client_named(session, "T1", "bakkerij van dam").renewal_date == date(2026, 4, 1)
+
+
+def test_an_unreadable_date_says_which_forms_are_read(db: Database, tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Klant;Verlengdatum\nAcme;3/31/2026\nCafé Zuid;31-3-26\nVan Dam;31-3-2026")
+
+    report = run(db, "T1", path)
+
+    assert report.created == 1
+    assert messages(report.errors) == [
+        (
+            2,
+            "renewal_date '3/31/2026' is not a date; write it as 2026-03-31 (year first) or day first as "
+            "31-3-2026, 31-03-2026 or 31/03/2026 (dates are read day first; two-digit years are refused), "
+            "or make the cell an Excel date",
+        ),
+        (
+            3,
+            "renewal_date '31-3-26' has a two-digit year, which could be 1926 or 2026; write the year in "
+            "full, e.g. 31-3-2026",
+        ),
+    ]
+
+
 def test_csv_with_utf8_bom_and_accents_keeps_the_accents(db: Database, tmp_path: Path) -> None:
     path = write_csv(tmp_path, "client\nCafé Zuid\n", encoding="utf-8-sig")
     assert run(db, "T1", path).created == 1
@@ -172,9 +258,7 @@ def test_xlsx_row_numbers_match_what_excel_shows(db: Database, tmp_path: Path) -
     )
     report = run(db, "T1", path)
 
-    assert messages(report.errors) == [
-        (4, "renewal_date '31-31-2026' is not a date; use YYYY-MM-DD, e.g. 2026-03-31")
-    ]
+    assert messages(report.errors) == [(4, f"renewal_date '31-31-2026' is not a date; {DATE_FORMS}")]
     assert report.created == 1
 
 
@@ -217,22 +301,22 @@ def test_a_file_that_cannot_be_read_is_fatal_not_a_crash_and_saves_nothing(
 def test_missing_client_column_is_fatal_and_lists_found_and_expected_columns(
     db: Database, tmp_path: Path
 ) -> None:
-    path = write_csv(tmp_path, "Klant,Segment\nAcme,retainer\n")
+    path = write_csv(tmp_path, "Nummer,Segment\nAcme,retainer\n")
     report = run(db, "T1", path)
 
     assert report.fatal is not None
-    assert "'Klant', 'Segment'" in report.fatal
+    assert "'Nummer', 'Segment'" in report.fatal
     assert "client (required)" in report.fatal and "renewal_date" in report.fatal
     with db.session() as session:
         assert count(session, Client) == 0
 
 
 def test_a_fatal_header_row_still_reports_its_column_warnings(db: Database, tmp_path: Path) -> None:
-    report = run(db, "T1", write_csv(tmp_path, "Klant,Segment,Notes\nAcme,retainer,x\n"))
+    report = run(db, "T1", write_csv(tmp_path, "Nummer,Segment,Notes\nAcme,retainer,x\n"))
 
     assert report.fatal is not None and "no 'client' column" in report.fatal
     assert [(w.row, w.message.split(" is not ")[0]) for w in report.warnings] == [
-        (1, "column 'Klant'"),
+        (1, "column 'Nummer'"),
         (1, "column 'Notes'"),
     ]
 
@@ -422,7 +506,7 @@ Good Two,,,,,,,,
     text = dict(messages(report.errors))
     assert "client name is empty" in text[3]
     assert "lead 'Jan de Vries' is neither a Slack user id nor an e-mail address" in text[4]
-    assert text[5] == "renewal_date '31-31-2026' is not a date; use YYYY-MM-DD, e.g. 2026-03-31"
+    assert text[5] == f"renewal_date '31-31-2026' is not a date; {DATE_FORMS}"
     assert "email_domains 'not a domain' is not a domain" in text[6]
     assert "201 characters" in text[7]
     assert "lead and backup are the same person (U012ABCDEF)" in text[8]
@@ -430,7 +514,7 @@ Good Two,,,,,,,,
     assert "contact 'Jan <jan@>'" in text[10]
     summary = format_report(report).splitlines()
     assert summary[0] == "Imported clients.csv for T1: 2 created, 0 updated, 0 unchanged; 8 rows skipped"
-    assert "  row 5: renewal_date '31-31-2026' is not a date; use YYYY-MM-DD, e.g. 2026-03-31" in summary
+    assert f"  row 5: renewal_date '31-31-2026' is not a date; {DATE_FORMS}" in summary
     with db.session() as session:
         assert sorted(c.name for c in session.scalars(select(Client))) == ["Good One", "Good Two"]
 
@@ -546,6 +630,51 @@ def test_owner_by_email_without_lookup_is_kept_by_email_with_a_warning(db: Datab
         assert count(session, Staff) == 2
 
 
+def test_a_member_id_slack_does_not_know_skips_its_row_and_says_what_to_write(
+    db: Database, tmp_path: Path
+) -> None:
+    asked: list[str] = []
+
+    def is_member(user_id: str) -> bool:
+        asked.append(user_id)
+        return user_id == "U012ABCDEF"
+
+    path = write_csv(
+        tmp_path,
+        "client,lead,backup\nAcme,U012ABCDEF,\nGlobex,U0MADEUP99,U012ABCDEF\nInitech,sanne@ouragency.nl,U0MADEUP99\n",
+    )
+    report = run(db, "T1", path, lookup_member=is_member)
+
+    assert report.created == 1
+    assert messages(report.errors) == [
+        (
+            3,
+            "lead 'U0MADEUP99' is not a member of this Slack workspace; write their member id "
+            "(their Slack profile > ⋮ > Copy member ID) or their work e-mail",
+        ),
+        (
+            4,
+            "backup 'U0MADEUP99' is not a member of this Slack workspace; write their member id "
+            "(their Slack profile > ⋮ > Copy member ID) or their work e-mail",
+        ),
+    ]
+    assert sorted(asked) == ["U012ABCDEF", "U0MADEUP99"]  # each id once
+    with db.session() as session:
+        assert count(session, Staff) == 1
+
+
+def test_a_member_look_up_that_fails_does_not_stop_the_import(db: Database, tmp_path: Path) -> None:
+    def is_member(user_id: str) -> bool:
+        raise ConnectionError("Slack is out of reach")
+
+    report = run(db, "T1", write_csv(tmp_path, "client,lead\nAcme,U012ABCDEF\n"), lookup_member=is_member)
+
+    assert report.ok and report.created == 1
+    assert messages(report.warnings) == [
+        (2, "could not check U012ABCDEF in Slack (Slack is out of reach); imported as written")
+    ]
+
+
 def test_owner_by_email_is_linked_with_lookup_email(db: Database, tmp_path: Path) -> None:
     asked: list[str] = []
 
@@ -651,7 +780,7 @@ def test_importing_for_one_team_never_touches_another_teams_clients(db: Database
 # --- examples and speed ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["clients.csv", "clients.xlsx"])
+@pytest.mark.parametrize("name", ["clients.csv", "clients.xlsx", "klanten.csv"])
 def test_example_files_import_without_errors(db: Database, name: str) -> None:
     report = run(db, "T1", EXAMPLES / name)
 
@@ -662,7 +791,7 @@ def test_example_files_import_without_errors(db: Database, name: str) -> None:
     assert (again.created, again.updated, again.errors) == (0, 0, [])
 
 
-def test_example_csv_and_xlsx_hold_the_same_clients(tmp_path: Path) -> None:
+def test_example_csv_xlsx_and_dutch_csv_hold_the_same_clients(tmp_path: Path) -> None:
     def snapshot(name: str) -> list[tuple[Any, ...]]:
         database = Database(f"sqlite:///{tmp_path}/{name}.db")
         database.upgrade()
@@ -684,7 +813,7 @@ def test_example_csv_and_xlsx_hold_the_same_clients(tmp_path: Path) -> None:
         database.dispose()
         return result
 
-    assert snapshot("clients.csv") == snapshot("clients.xlsx")
+    assert snapshot("clients.csv") == snapshot("clients.xlsx") == snapshot("klanten.csv")
 
 
 def test_a_thousand_rows_import_in_a_few_seconds(db: Database, tmp_path: Path) -> None:
