@@ -265,6 +265,12 @@ def history(
         with db.engine.begin() as connection:
             connection.execute(fu_statement, rows)
     log(f"  {followups:,} follow-ups")
+    from storage import weeks
+
+    started = time.perf_counter()
+    with db.engine.begin() as connection:
+        kept = weeks.rebuild(connection, TEAM)  # what logging them one by one keeps up to date
+    log(f"  weekly sums added up again: {kept:,} client-weeks in {time.perf_counter() - started:.1f}s")
 
 
 def analyze(db: Any) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from bot.domain.text import normalize
-from storage import words
+from storage import weeks, words
 from storage.db import Database
 from storage.models import CheckIn, Client, ClientAlias, Staff, Workspace
 
@@ -273,6 +273,8 @@ def load_workspace(
                     for cid, sid, score, expectation, note, tags, source, ago in columns
                 ],
             )
+    with db.engine.begin() as conn:
+        weeks.rebuild(conn, team_id)  # the check-ins' weekly sums, as logging them one by one keeps them
     return Loaded(staff=len(staff_ids), clients=len(names), aliases=len(aliases), checkins=checkins)
 
 

@@ -574,3 +574,23 @@ class DigestSchedule(Base):
     next_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class FeelingWeek(Base):
+    """A client's check-ins of one calendar week (Monday to Sunday, UTC), added up as they are
+    logged, changed or removed: how many, their scores' sum, how many said whether expectations were
+    met and how many said "below", and the newest. Health and the weekly digest read these, never the
+    check-ins themselves, so they cost the same however many years a workspace has."""
+
+    __tablename__ = "feeling_weeks"
+    # the workspace's recent weeks in one range (the key), and one client's (the index)
+    __table_args__ = (Index("ix_feeling_weeks_client", "client_id", "week"),)
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)  # its Monday
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
+    checkins: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    rated: Mapped[int] = mapped_column(Integer, default=0)
+    below: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime | None]

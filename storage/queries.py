@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage import weeks
 from storage.models import (
     CheckIn,
     Client,
@@ -32,6 +33,7 @@ from storage.models import (
     Touchpoint,
     UTCDateTime,
     Workspace,
+    utcnow,
 )
 
 # --- workspaces and staff -------------------------------------------------------------------
@@ -185,7 +187,11 @@ def insert_checkin(session: Session, team_id: str, client_id: int, **values: Any
     """Store a check-in for a client of this team; its id, or None when the team has no such client."""
     params = {name: values.get(name) for name in _CHECKIN_COLUMNS}
     params.update(team_id=team_id, client_id=client_id)
-    return session.execute(_INSERT_CHECKIN, params).scalar()
+    checkin_id = session.execute(_INSERT_CHECKIN, params).scalar()
+    if checkin_id is not None:  # its week's sums, in the same transaction
+        at, score = params["created_at"], params["score"]
+        weeks.add(session, team_id, client_id, at or utcnow(), int(score or 0), params["expectation"])
+    return checkin_id
 
 
 def recent_checkins(session: Session, team_id: str, client_id: int, limit: int = 5) -> list[CheckIn]:

@@ -20,7 +20,7 @@ Seven parts, each scored 0–100 where 100 means "nothing wrong here":
 The score is the weighted average of the parts that have something to say (a part without data,
 such as the trend of a client with check-ins in two weeks only, gives its weight to the others).
 A client with fewer than 2 check-ins in 90 days has no score: too little data to be fair. Bands:
-green from 75, amber from 50, red below. A client is **at risk** when red, or amber and falling:
+green from 72, amber from 50, red below. A client is **at risk** when red, or amber and falling:
 its trend part below 60 (down by 0.1 a week or more) and its last 3 weeks with check-ins 0.4 or more
 below the weeks before them (a drop that lasts, not one bad week). The reasons are the parts that cost the
 most points, in plain words (`Reason.key` is a message key, `Reason.values` fills it).
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 PARTS = ("feeling", "trend", "expectations", "quiet", "overdue", "contact", "renewal")
 DEFAULT_WEIGHTS: Mapping[str, int] = {
@@ -44,13 +44,13 @@ DEFAULT_WEIGHTS: Mapping[str, int] = {
 }
 WEIGHT_MAX = 100
 
-WEEKS = 13  # the last 90 days (91), as 13 weeks counted back from now
+WEEKS = 13  # about 90 days: the calendar week so far and the 12 before it (Monday to Sunday, UTC)
 TREND_WEEKS = 8
 HALF_LIFE_DAYS = 30.0
 MIN_CHECKINS = 2
 RENEWAL_WINDOW_DAYS = 90
 
-GREEN_FROM = 75
+GREEN_FROM = 72
 AMBER_FROM = 50
 FALLING = 60  # a trend part below this is falling: with an amber score, and a drop that lasts, at risk
 DROP = 0.4  # the last 3 weeks' average this far below the weeks before: the drop lasts
@@ -364,5 +364,8 @@ def _one(value: float | None) -> float | None:
 
 
 def week_starts(now: datetime, weeks: int = WEEKS) -> list[datetime]:
-    """Where each of the last `weeks` weeks begins, oldest first; the last ends at `now`."""
-    return [now - timedelta(days=7 * (weeks - n)) for n in range(weeks)]
+    """Where each of the last `weeks` calendar weeks begins (Monday 00:00 UTC), oldest first; the last
+    is the week `now` is in."""
+    day = now.astimezone(UTC).date()
+    monday = datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(days=day.weekday())
+    return [monday - timedelta(days=7 * (weeks - 1 - n)) for n in range(weeks)]

@@ -52,11 +52,7 @@ def _preview(deps: Deps, client: WebClient, staff: StaffRef, ask: weekly.Ask, ur
     with deps.db.session() as session:
         schedule = digest.current(session, staff.team_id)
         built = digest.build(session, staff.team_id, now, schedule.tz if schedule else staff.tz)
-        mine = next(
-            (p for p in digest.coverage_by_person(session, staff.team_id, now - digest.WEEK, now)
-             if p.user_id == staff.slack_user_id),
-            None,
-        )  # fmt: skip
+        mine = next((p for p in built.by_person if p.user_id == staff.slack_user_id), None)
         where = _where(schedule, staff.locale)
     reply(deps, url, digest_view.preview(built, mine, where, staff.locale))
 

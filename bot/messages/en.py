@@ -250,7 +250,7 @@ MESSAGES: dict[str, str] = {
         "fewer than 2 check-ins in 90 days gets no score."
     ),
     "health.explain.bands": (
-        "🟢 Green from 75, 🟠 amber from 50, 🔴 red below. *At risk*: red, or amber and falling "
+        "🟢 Green from 72, 🟠 amber from 50, 🔴 red below. *At risk*: red, or amber and falling "
         "(feeling down 0.1 a week or more over 8 weeks)."
     ),
     "health.explain.part": "• *{name}* ({weight}): {what}",
@@ -285,13 +285,13 @@ MESSAGES: dict[str, str] = {
     "health.unknown_client": "No client matches “{query}”. `/rapport health` alone explains the score.",
     # the weekly digest
     "digest.title": "Weekly client digest",
-    "digest.context": "Week {week}, up to {when} · {clients} active clients, {scored} with enough check-ins to score",
-    "digest.average": "*Feeling this week:* {average} / 5 from {count} check-ins (last week {before} from {count_before}) {arrow}",
-    "digest.average_none": "*Feeling this week:* no check-ins logged (last week {before} from {count_before})",
+    "digest.context": "The week of {week} to {end} · {clients} active clients, {scored} with enough check-ins to score",
+    "digest.average": "*Feeling that week:* {average} / 5 from {count} check-ins (the week before {before} from {count_before}) {arrow}",
+    "digest.average_none": "*Feeling that week:* no check-ins logged (the week before {before} from {count_before})",
     "digest.up": "*Moving up:* {items}",
     "digest.down": "*Moving down:* {items}",
     "digest.mover": "*{client}* {before} → {after} {spark}",
-    "digest.no_movers": "*Moving:* no client's feeling moved by half a point or more in the last two weeks.",
+    "digest.no_movers": "*Moving:* no client's feeling moved by half a point or more in the last two whole weeks.",
     "digest.at_risk": "*At risk ({count}):*",
     "digest.at_risk_none": "*At risk:* nobody. :tada:",
     "digest.risk_line": "{band} *{client}* {score} {spark} {lead}\n      _{reasons}_",
@@ -301,10 +301,10 @@ MESSAGES: dict[str, str] = {
     "digest.overdue": "*Overdue promises ({count}):*",
     "digest.overdue_line": "• {who}: {count} overdue, the oldest “{what}” by {days} days",
     "digest.overdue_line.one": "• {who}: “{what}” overdue by {days} days",
-    "digest.coverage": "*Check-in coverage:* {share} of {touchpoints} touchpoints this week have a feeling logged",
-    "digest.coverage_none": "*Check-in coverage:* no touchpoints logged this week",
+    "digest.coverage": "*Check-in coverage:* {share} of {touchpoints} touchpoints that week have a feeling logged",
+    "digest.coverage_none": "*Check-in coverage:* no touchpoints logged that week",
     "digest.coverage_person": "• {who}: {share} of {touchpoints}",
-    "digest.coverage_mine": "*Your coverage:* {share} of your {touchpoints} touchpoints this week have a feeling logged (only you see this)",
+    "digest.coverage_mine": "*Your coverage:* {share} of your {touchpoints} touchpoints that week have a feeling logged (only you see this)",
     "digest.renewals": "*Renewals in the next 60 days:*",
     "digest.renewal_line": "• *{client}* renews {on} (in {days} days), last feeling {face}",
     "digest.churned": "*Churned in the last 4 weeks:*",

@@ -204,7 +204,7 @@ def undo(session: Session, team_id: str, staff: StaffRef, checkin_id: int | None
         prompt.checkin_id = None
         prompt.status = "reminded" if prompt.reminded_at else "sent"
         prompt.answered_at = None
-    session.delete(checkin)
+    session.delete(checkin)  # its week's sums follow (storage.weeks)
     session.flush()
     return client_name
 
@@ -214,7 +214,7 @@ def amend(session: Session, team_id: str, staff: StaffRef, checkin_id: int, draf
     checkin = access.of_person(session, CheckIn, checkin_id, team_id, staff.id)
     if checkin is None:
         return None
-    if draft.score is not None:
+    if draft.score is not None:  # its week's sums follow (storage.weeks)
         checkin.score = draft.score
     checkin.expectation = Expectation(draft.expectation).value if draft.expectation else None
     checkin.note = draft.note or None

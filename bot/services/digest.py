@@ -129,6 +129,7 @@ class Digest:
     churned: list[Churned]
     segments: dict[str, list[float | None]]  # weekly average feeling per segment, CHART_WEEKS, oldest first
     week_starts: list[datetime]  # where each of those weeks begins
+    week_of: date  # the Monday of the week it tells of: the last whole week before `now`
     clients: int  # active clients
     scored: int  # of them with enough data for a score
     show_people: bool = False  # coverage per person in the channel (the workspace turned it on)
@@ -149,8 +150,10 @@ def build(session: Session, team_id: str, now: datetime, tz: str | None = None) 
     schedule = session.get(DigestSchedule, team_id)
     tz = tz or (schedule.tz if schedule else None)
     weeks_all = [c.weeks for c in scores.values()]
-    this_week = rules.Week.added(w[-1] for w in weeks_all)
-    last_week = rules.Week.added(w[-2] for w in weeks_all)
+    # The weeks are calendar weeks; the last is the one now is in, so far: the digest tells of the
+    # week before it (the last whole one) against the one before that.
+    this_week = rules.Week.added(w[-2] for w in weeks_all)
+    last_week = rules.Week.added(w[-3] for w in weeks_all)
     leads = health.staff_names(session, [c.lead_id for c in scores.values() if c.lead_id])
     risks = [
         Risk(
@@ -168,8 +171,8 @@ def build(session: Session, team_id: str, now: datetime, tz: str | None = None) 
         (QuietContact(c.name, q.who, q.working_days) for c in scores.values() for q in c.inputs.quiet),
         key=lambda q: (-q.working_days, q.client.casefold()),
     )
-    starts = rules.week_starts(now, CHART_WEEKS)
-    people = coverage_by_person(session, team_id, now - WEEK, now)
+    starts = rules.week_starts(now, CHART_WEEKS + 1)
+    people = coverage_by_person(session, team_id, starts[-2], starts[-1])
     return Digest(
         team_id=team_id,
         now=now,
@@ -191,7 +194,8 @@ def build(session: Session, team_id: str, now: datetime, tz: str | None = None) 
         renewals=_renewals(session, team_id, now, scores),
         churned=_churned(session, team_id, now),
         segments=_segments(scores.values()),
-        week_starts=starts,
+        week_starts=starts[:-1],
+        week_of=starts[-2].date(),
         clients=len(scores),
         scored=sum(1 for c in scores.values() if c.health.known),
         show_people=bool(settings.get("coverage_per_person")),
@@ -200,12 +204,12 @@ def build(session: Session, team_id: str, now: datetime, tz: str | None = None) 
 
 
 def _movers(scores: Iterable[health.ClientHealth], *, up: bool) -> list[Mover]:
-    """Clients whose average feeling of the last 2 weeks moved by `MOVER_MIN` or more against the 4
-    weeks before: the biggest moves up (or down) first."""
+    """Clients whose average feeling of the last 2 whole weeks moved by `MOVER_MIN` or more against
+    the 4 weeks before: the biggest moves up (or down) first."""
     found: list[Mover] = []
     for c in scores:
-        recent = rules.Week.added(c.weeks[-2:]).average
-        before = rules.Week.added(c.weeks[-6:-2]).average
+        recent = rules.Week.added(c.weeks[-3:-1]).average  # the last two whole weeks
+        before = rules.Week.added(c.weeks[-7:-3]).average
         if recent is None or before is None:
             continue
         change = recent - before
@@ -220,7 +224,7 @@ def _segments(scores: Iterable[health.ClientHealth]) -> dict[str, list[float | N
     for c in scores:
         name = c.segment or "—"
         row = totals.setdefault(name, [rules.Week()] * CHART_WEEKS)
-        for n, week in enumerate(c.weeks[-CHART_WEEKS:]):
+        for n, week in enumerate(c.weeks[-CHART_WEEKS - 1 : -1]):
             row[n] = row[n] + week
     return {name: [w.average for w in weeks] for name, weeks in sorted(totals.items())}
 

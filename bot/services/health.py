@@ -13,14 +13,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain import health as rules
 from bot.domain import when
 from bot.domain.hours import WorkingHours
 from bot.services.staff import working_hours
-from storage.models import CheckIn, Client, Contact, FollowUp, Segment, Staff, Touchpoint, Wait, Workspace
+from storage.models import (
+    Client,
+    Contact,
+    FeelingWeek,
+    FollowUp,
+    Segment,
+    Staff,
+    Touchpoint,
+    Wait,
+    Workspace,
+)
 
 DEFAULT_WINDOW = (14, 30)  # days: the ideal gap between touchpoints, and the most
 
@@ -160,42 +170,36 @@ def week_stats(
     client_ids: Sequence[int] | None = None,
     weeks: int = rules.WEEKS,
 ) -> tuple[dict[int, list[rules.Week]], dict[int, datetime]]:
-    """Each client's check-ins per week for the last `weeks` weeks (oldest first, the last ending
-    now), and when each client's newest check-in in them was. One grouped query over that range."""
+    """Each client's check-ins per calendar week for the last `weeks` weeks (oldest first, the last the
+    week `now` is in, so far), and each client's newest check-in in them: read from the kept weekly
+    sums (`feeling_weeks`), one range of the workspace's weeks."""
     starts = rules.week_starts(now, weeks)
-    index = case(*[(CheckIn.created_at >= starts[n], n) for n in reversed(range(weeks))], else_=-1)
-    rated = case((CheckIn.expectation.is_not(None), 1), else_=0)
-    below = case((CheckIn.expectation == "below", 1), else_=0)
-    rows = select(
-        CheckIn.client_id.label("client_id"),
-        index.label("week"),
-        CheckIn.score.label("score"),
-        rated.label("rated"),
-        below.label("below"),
-        CheckIn.created_at.label("at"),
-    ).where(CheckIn.team_id == team_id, CheckIn.created_at >= starts[0], CheckIn.created_at < now)
+    first = starts[0].date()
+    query = select(
+        FeelingWeek.client_id,
+        FeelingWeek.week,
+        FeelingWeek.checkins,
+        FeelingWeek.total,
+        FeelingWeek.rated,
+        FeelingWeek.below,
+        FeelingWeek.last_at,
+    ).where(FeelingWeek.team_id == team_id, FeelingWeek.week >= first, FeelingWeek.week <= now.date())
     if client_ids is not None:
-        rows = rows.where(CheckIn.client_id.in_(list(client_ids)))
-    inner = rows.subquery()
-    grouped = select(
-        inner.c.client_id,
-        inner.c.week,
-        func.count(),
-        func.sum(inner.c.score),
-        func.sum(inner.c.rated),
-        func.sum(inner.c.below),
-        func.max(inner.c.at),
-    ).group_by(inner.c.client_id, inner.c.week)
+        query = query.where(FeelingWeek.client_id.in_(list(client_ids)))
     stats: dict[int, list[rules.Week]] = {}
     newest: dict[int, datetime] = {}
-    for client_id, week, count, total, rated_n, below_n, at in session.execute(grouped):
-        if week is None or not 0 <= int(week) < weeks:
+    empty = [rules.Week()] * weeks
+    for client_id, week, count, total, rated, below, at in session.execute(query):
+        index = (week - first).days // 7
+        if not count or not 0 <= index < weeks:
             continue
-        row = stats.setdefault(client_id, [rules.Week()] * weeks)
-        row[int(week)] = rules.Week(int(count), int(total or 0), int(rated_n or 0), int(below_n or 0))
+        row = stats.get(client_id)
+        if row is None:
+            row = stats[client_id] = list(empty)
+        row[index] = rules.Week(count, total, rated, below)
         if at is not None:
             at = _aware(at)
-            if client_id not in newest or at > newest[client_id]:
+            if at <= now and (client_id not in newest or at > newest[client_id]):
                 newest[client_id] = at
     return stats, newest
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock
@@ -176,10 +176,18 @@ def _list(title: str, lines: list[str], shown: int, locale: str | None) -> list[
 def _body(d: Digest, locale: str | None, *, people: bool) -> list[Block]:
     lc = locale
     lines = _lines(d, lc)
-    when = local_time(d.now, d.tz, "%a %d %b %H:%M")
     blocks: list[Block] = [
         HeaderBlock(text=t("digest.title", lc)),
-        context(t("digest.context", lc, week=d.week, when=when, clients=d.clients, scored=d.scored)),
+        context(
+            t(
+                "digest.context",
+                lc,
+                week=d.week_of.strftime("%a %d %b"),
+                end=(d.week_of + timedelta(days=6)).strftime("%a %d %b"),
+                clients=d.clients,
+                scored=d.scored,
+            )
+        ),
     ]
     if d.average is not None:
         average = t(

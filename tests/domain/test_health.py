@@ -146,7 +146,7 @@ def test_weights_are_the_workspaces_where_set():
 
 
 def test_bands():
-    assert [band_of(s) for s in (100, 75, 74, 50, 49, 0, None)] == [
+    assert [band_of(s) for s in (100, 72, 71, 50, 49, 0, None)] == [
         "green",
         "green",
         "amber",

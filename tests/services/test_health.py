@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.services import health
-from storage.models import CheckIn, Client, FollowUp, Staff, Wait
+from storage.models import CheckIn, Client, FeelingWeek, FollowUp, Staff, Wait
 from tests.factories import USER, add_client
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -88,11 +88,35 @@ def test_a_client_with_one_check_in_is_not_scored(db):
     assert h.score is None and h.band == "unknown"
 
 
-def test_check_ins_older_than_13_weeks_do_not_count(db):
+def test_only_the_last_13_calendar_weeks_count(db):
+    """The week now is in and the 12 before it: from Monday 31 Aug, on Tuesday 24 Nov."""
     acme = add_client(db, "Acme", lead=USER)
-    checkins(db, acme, [1, 1, 1, 1], every=30)  # 1, 31, 61 and 91 days ago
+    checkins(db, acme, [1, 1, 1, 1], every=28)  # 1, 29, 57 and 85 days ago: Mon 31 Aug the oldest
     assert scored(db, acme).checkins == 4
-    assert scored(db, acme, NOW + timedelta(days=1)).checkins == 3
+    assert scored(db, acme, NOW + timedelta(days=5)).checkins == 4  # Sunday: the same weeks
+    assert scored(db, acme, NOW + timedelta(days=6)).checkins == 3  # Monday: a new week, 31 Aug's gone
+
+
+def test_a_check_in_changed_or_removed_changes_its_weeks_sums(db):
+    acme = add_client(db, "Acme", lead=USER)
+    checkins(db, acme, [4, 4, 4])
+    with db.session() as session:
+        newest = session.scalars(select(CheckIn).order_by(CheckIn.created_at.desc())).first()
+        assert newest is not None
+        newest.score, newest.expectation = 1, "below"
+    h = scored(db, acme)
+    assert h.checkins == 3 and any(r.part == "expectations" for r in h.reasons)
+    with db.session() as session:
+        session.delete(session.scalars(select(CheckIn).order_by(CheckIn.created_at.desc())).first())
+    assert scored(db, acme).checkins == 2
+    with db.session() as session:
+        from storage import weeks
+
+        kept = [(w.checkins, w.total, w.below) for w in session.scalars(select(FeelingWeek))]
+        weeks.rebuild(session, "T0001")  # adding it all up again from the check-ins agrees
+        assert sorted(kept) == sorted(
+            (w.checkins, w.total, w.below) for w in session.scalars(select(FeelingWeek))
+        )
 
 
 def test_another_workspace_never_counts(db):
