@@ -263,7 +263,8 @@ class Touchpoint(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "source", "external_id"),
         Index("ix_touchpoints_client_time", "team_id", "client_id", "happened_at"),
-        Index("ix_touchpoints_team_time", "team_id", "happened_at"),
+        # a workspace's recent touchpoints by time, with what the last contact per client needs
+        Index("ix_touchpoints_team_time", "team_id", "happened_at", "client_id", "cancelled"),
     )
 
     id: Id = mapped_column(primary_key=True)
@@ -584,10 +585,11 @@ class FeelingWeek(Base):
 
     __tablename__ = "feeling_weeks"
     # the workspace's recent weeks in one range (the key), and one client's (the index)
-    __table_args__ = (Index("ix_feeling_weeks_client", "client_id", "week"),)
+    # (SQLite: stored in key order, so a range of weeks is read in one sweep)
+    __table_args__ = (Index("ix_feeling_weeks_client", "client_id", "week"), {"sqlite_with_rowid": False})
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    week: Mapped[date] = mapped_column(Date, primary_key=True)  # its Monday
+    week: Mapped[int] = mapped_column(Integer, primary_key=True)  # weeks since Monday 5 Jan 1970
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
     checkins: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)

@@ -21,10 +21,20 @@ from storage.models import CheckIn, FeelingWeek
 CHUNK = 5_000
 
 
+FIRST_MONDAY = date(1970, 1, 5)  # week 0
+
+
 def monday(at: datetime) -> date:
     """The Monday (UTC) of the week `at` falls in."""
     day = (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(UTC).date()
     return day - timedelta(days=day.weekday())
+
+
+def number(at: datetime | date) -> int:
+    """The week `at` falls in, counted in weeks from Monday 5 January 1970 (UTC): a plain number, so
+    reading thousands of weeks converts nothing."""
+    day = at if not isinstance(at, datetime) else monday(at)
+    return (day - FIRST_MONDAY).days // 7
 
 
 def add(
@@ -40,7 +50,7 @@ def add(
     once for a client both count."""
     values = {
         "team_id": team_id,
-        "week": monday(at),
+        "week": number(at),
         "client_id": client_id,
         "checkins": sign,
         "total": sign * score,
@@ -81,8 +91,9 @@ def remove(
     """Take a check-in back from its week (it was deleted, or changed), and say again which is the
     week's newest without it."""
     add(bind, team_id, client_id, at, score, expectation, -1)
-    week = monday(at)
-    start = datetime(week.year, week.month, week.day, tzinfo=UTC)
+    week = number(at)
+    first = monday(at)
+    start = datetime(first.year, first.month, first.day, tzinfo=UTC)
     newest = (
         select(func.max(CheckIn.created_at))
         .where(
@@ -162,7 +173,7 @@ def rebuild(connection: Connection | Session, team_id: str | None = None) -> int
     if team_id is not None:
         clear = clear.where(FeelingWeek.team_id == team_id)
     connection.execute(clear)
-    sums: dict[tuple[str, date, int], list[Any]] = defaultdict(lambda: [0, 0, 0, 0, None])
+    sums: dict[tuple[str, int, int], list[Any]] = defaultdict(lambda: [0, 0, 0, 0, None])
     query = select(CheckIn.team_id, CheckIn.client_id, CheckIn.created_at, CheckIn.score, CheckIn.expectation)
     if team_id is not None:
         query = query.where(CheckIn.team_id == team_id)
@@ -170,7 +181,7 @@ def rebuild(connection: Connection | Session, team_id: str | None = None) -> int
         query.execution_options(yield_per=CHUNK)
     ):
         at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-        row = sums[(team, monday(at), client_id)]
+        row = sums[(team, number(at), client_id)]
         row[0] += 1
         row[1] += score
         row[2] += 1 if expectation else 0

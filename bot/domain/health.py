@@ -28,9 +28,10 @@ most points, in plain words (`Reason.key` is a message key, `Reason.values` fill
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 PARTS = ("feeling", "trend", "expectations", "quiet", "overdue", "contact", "renewal")
 DEFAULT_WEIGHTS: Mapping[str, int] = {
@@ -58,10 +59,10 @@ REASON_MIN_POINTS = 3.0  # a part that costs fewer points than this is not worth
 MOST_REASONS = 3
 
 
-@dataclass(frozen=True)
-class Week:
+class Week(NamedTuple):
     """One week's check-ins of a client: how many, their scores' sum, how many said whether
-    expectations were met, and how many of those said "below"."""
+    expectations were met, and how many of those said "below". (A named tuple: a workspace's
+    quarter is tens of thousands of them.)"""
 
     checkins: int = 0
     total: int = 0
@@ -83,7 +84,8 @@ class Week:
             below += week.below
         return Week(checkins, total, rated, below)
 
-    def __add__(self, other: Week) -> Week:
+    def __add__(self, other: tuple[object, ...]) -> Week:
+        assert isinstance(other, Week)
         return Week(
             self.checkins + other.checkins,
             self.total + other.total,
@@ -201,19 +203,24 @@ def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
     score = int(value + 0.5)
     band = band_of(score)
     falling = trend is not None and trend < FALLING and _dropped(weeks[-TREND_WEEKS:])
-    facts: dict[str, Mapping[str, object]] = {
-        "feeling": {"average": _one(feeling_avg)},
-        "trend": {"change": _one(abs(change or 0.0)), "weeks": TREND_WEEKS},
-        "expectations": {"below": together.below, "rated": together.rated},
-        "quiet": _quiet_facts(inputs.quiet),
-        "overdue": _overdue_facts(inputs.overdue),
-        "contact": {
-            "days": inputs.days_since_contact,
-            "ideal": inputs.contact_window[0],
-            "most": inputs.contact_window[1],
-        },
-        "renewal": {"days": renewal_days},
-    }
+
+    def facts(part: str) -> Mapping[str, object]:
+        """What a reason about `part` says (made only for the parts that are reasons)."""
+        if part == "feeling":
+            return {"average": _one(feeling_avg)}
+        if part == "trend":
+            return {"change": _one(abs(change or 0.0)), "weeks": TREND_WEEKS}
+        if part == "expectations":
+            return {"below": together.below, "rated": together.rated}
+        if part == "quiet":
+            return _quiet_facts(inputs.quiet)
+        if part == "overdue":
+            return _overdue_facts(inputs.overdue)
+        if part == "contact":
+            ideal, most = inputs.contact_window
+            return {"days": inputs.days_since_contact, "ideal": ideal, "most": most}
+        return {"days": renewal_days}
+
     reasons = _reasons(counted, weight, facts)
     if not reasons:
         good = {"average": _one(feeling_avg), "days": inputs.days_since_contact}
@@ -232,13 +239,16 @@ def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
 # --- the parts ------------------------------------------------------------------------------------
 
 
+# How much a week's check-ins count, by its age in weeks: from the middle of the week, halved every 30 days.
+_AGE_WEIGHTS = [0.5 ** ((age * 7 + 3.5) / HALF_LIFE_DAYS) for age in range(WEEKS * 4)]
+
+
 def _feeling(weeks: Sequence[Week]) -> tuple[float | None, float | None]:
     weighted = count = 0.0
     for age, week in enumerate(reversed(weeks)):
         if not week.checkins:
             continue
-        days = age * 7 + 3.5  # the middle of the week
-        weight = 0.5 ** (days / HALF_LIFE_DAYS)
+        weight = _AGE_WEIGHTS[age] if age < len(_AGE_WEIGHTS) else 0.5 ** ((age * 7 + 3.5) / HALF_LIFE_DAYS)
         weighted += weight * week.total
         count += weight * week.checkins
     if not count:
@@ -320,7 +330,7 @@ _KEYS = {
 
 
 def _reasons(
-    counted: Sequence[Part], weight: int, facts: Mapping[str, Mapping[str, object]]
+    counted: Sequence[Part], weight: int, facts: Callable[[str], Mapping[str, object]]
 ) -> tuple[Reason, ...]:
     costs = sorted(
         ((p.weight * (100 - (p.score or 0.0)) / weight, p) for p in counted),
@@ -331,9 +341,10 @@ def _reasons(
         if points < REASON_MIN_POINTS or len(reasons) == MOST_REASONS:
             break
         key = _KEYS[part.name]
-        if part.name == "contact" and facts["contact"]["days"] is None:
+        said = facts(part.name)
+        if part.name == "contact" and said["days"] is None:
             key = "health.reason.contact_none"
-        reasons.append(Reason(part.name, key, facts[part.name], round(points, 1)))
+        reasons.append(Reason(part.name, key, said, round(points, 1)))
     return tuple(reasons)
 
 

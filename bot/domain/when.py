@@ -815,7 +815,10 @@ def working_days_between(a: datetime, b: datetime, tz: str | None, wh: WorkingHo
     count = 0
     while True:
         day = _working_day_after(day, tz_info, wh)[0]
-        if day > last_day or _same_time_on(day, clock, tz_info, wh) > b:
+        if day > last_day:
+            return count
+        # any moment of a working day before `b`'s is before `b`: only that last day needs its moment
+        if day == last_day and _same_time_on(day, clock, tz_info, wh) > b:
             return count
         count += 1
 

@@ -238,7 +238,7 @@ MESSAGES: dict[str, str] = {
     "health.reason.overdue.one": "“{what}” overdue by {days} days",
     "health.reason.overdue.today": "“{what}” overdue since today",
     "health.reason.contact": "no touchpoint for {days} days (ideal {ideal}, at most {most})",
-    "health.reason.contact_none": "no touchpoint in 13 weeks",
+    "health.reason.contact_none": "no touchpoint or check-in for more than {most} days",
     "health.reason.renewal": "renews in {days} days",
     "health.reason.good": "feeling averages {average} of 5; last contact {days} days ago",
     "health.reason.good_feeling": "feeling averages {average} of 5",

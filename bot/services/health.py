@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from bot.domain import health as rules
 from bot.domain import when
 from bot.domain.hours import WorkingHours
 from bot.services.staff import working_hours
+from storage import weeks as kept_weeks
 from storage.models import (
     Client,
     Contact,
@@ -47,6 +49,18 @@ class ClientHealth:
     weeks: list[rules.Week]
     renewal: date | None = None
     status: str = "active"
+
+
+class ClientRow(NamedTuple):
+    """What scoring needs of a client (read as plain rows: a workspace has thousands)."""
+
+    id: int
+    name: str
+    segment: str | None
+    renewal_date: date | None
+    status: str
+    lead_id: int | None
+    quiet_after_days: int | None
 
 
 def weights(session: Session, team_id: str) -> dict[str, int]:
@@ -113,20 +127,30 @@ def for_clients(
     session: Session, team_id: str, now: datetime, client_ids: Sequence[int] | None = None
 ) -> dict[int, ClientHealth]:
     """The health of the workspace's active clients (or of `client_ids`), by client id."""
-    query = select(Client).where(Client.team_id == team_id, Client.status != "churned")
+    query = select(
+        Client.id,
+        Client.name,
+        Client.segment,
+        Client.renewal_date,
+        Client.status,
+        Client.lead_id,
+        Client.quiet_after_days,
+    ).where(Client.team_id == team_id, Client.status != "churned")
     if client_ids is not None:
         if not client_ids:
             return {}
         query = query.where(Client.id.in_(list(client_ids)))
-    clients = list(session.scalars(query.order_by(Client.name)))
+    clients = [ClientRow(*row) for row in session.connection().execute(query.order_by(Client.name))]
     if not clients:
         return {}
     ids = [c.id for c in clients] if client_ids is not None else None
     weeks, last_checkin = week_stats(session, team_id, now, ids)
-    last_touch = _last_touchpoints(session, team_id, now - timedelta(weeks=rules.WEEKS), ids)
+    chosen, known = weights(session, team_id), windows(session, team_id)
+    widest = max([DEFAULT_WINDOW[1], *(most for _, most in known.values())])
+    # beyond the widest window a touchpoint's day changes nothing: the contact part is 0 either way
+    last_touch = _last_touchpoints(session, team_id, now - timedelta(days=widest), ids)
     quiet = _quiet(session, team_id, now, {c.id: c for c in clients})
     overdue = _overdue(session, team_id, now, ids)
-    chosen, known = weights(session, team_id), windows(session, team_id)
     today = now.date()
     result: dict[int, ClientHealth] = {}
     for client in clients:
@@ -174,7 +198,8 @@ def week_stats(
     week `now` is in, so far), and each client's newest check-in in them: read from the kept weekly
     sums (`feeling_weeks`), one range of the workspace's weeks."""
     starts = rules.week_starts(now, weeks)
-    first = starts[0].date()
+    first = kept_weeks.number(starts[0].date())
+    last = first + weeks - 1
     query = select(
         FeelingWeek.client_id,
         FeelingWeek.week,
@@ -182,25 +207,32 @@ def week_stats(
         FeelingWeek.total,
         FeelingWeek.rated,
         FeelingWeek.below,
-        FeelingWeek.last_at,
-    ).where(FeelingWeek.team_id == team_id, FeelingWeek.week >= first, FeelingWeek.week <= now.date())
+    ).where(FeelingWeek.team_id == team_id, FeelingWeek.week >= first, FeelingWeek.week <= last)
+    latest = (
+        select(FeelingWeek.client_id, func.max(FeelingWeek.last_at))
+        .where(FeelingWeek.team_id == team_id, FeelingWeek.week >= first, FeelingWeek.week <= last)
+        .group_by(FeelingWeek.client_id)
+    )
     if client_ids is not None:
         query = query.where(FeelingWeek.client_id.in_(list(client_ids)))
+        latest = latest.where(FeelingWeek.client_id.in_(list(client_ids)))
     stats: dict[int, list[rules.Week]] = {}
-    newest: dict[int, datetime] = {}
     empty = [rules.Week()] * weeks
-    for client_id, week, count, total, rated, below, at in session.execute(query):
-        index = (week - first).days // 7
-        if not count or not 0 <= index < weeks:
+    connection = session.connection()  # plain rows: thousands of them, no objects to make
+    make = tuple.__new__  # a Week straight from its four numbers (tens of thousands of them)
+    for client_id, week, *numbers in connection.execute(query).all():
+        index = week - first
+        if not numbers[0] or not 0 <= index < weeks:
             continue
         row = stats.get(client_id)
         if row is None:
             row = stats[client_id] = list(empty)
-        row[index] = rules.Week(count, total, rated, below)
-        if at is not None:
-            at = _aware(at)
-            if at <= now and (client_id not in newest or at > newest[client_id]):
-                newest[client_id] = at
+        row[index] = make(rules.Week, numbers)
+    newest = {
+        client_id: at
+        for client_id, at in ((c, _aware(a)) for c, a in connection.execute(latest) if a is not None)
+        if at <= now
+    }
     return stats, newest
 
 
@@ -222,7 +254,7 @@ def _last_touchpoints(
 
 
 def _quiet(
-    session: Session, team_id: str, now: datetime, clients: Mapping[int, Client]
+    session: Session, team_id: str, now: datetime, clients: Mapping[int, ClientRow]
 ) -> dict[int, list[rules.Quiet]]:
     """The outreaches gone quiet (past the client's quiet days, counted in its lead's working days)
     by client: who, for how long. A few queries for the whole workspace."""
