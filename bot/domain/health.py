@@ -261,14 +261,20 @@ def _trend(weeks: Sequence[Week]) -> tuple[float | None, float | None]:
     """The slope of the weekly averages, per week, by least squares with each week weighted by its
     check-ins (at least 3 weeks with check-ins, spanning 4 weeks or more); and its change over that
     span."""
-    points = [(n, w.average, w.checkins) for n, w in enumerate(weeks) if w.average is not None]
+    points = [(n, w.total / w.checkins, w.checkins) for n, w in enumerate(weeks) if w.checkins]
     if len(points) < 3 or points[-1][0] - points[0][0] < 3:
         return None, None
-    total = sum(c for _, _, c in points)
-    mean_x = sum(x * c for x, _, c in points) / total
-    mean_y = sum((y or 0.0) * c for _, y, c in points) / total
-    spread = sum(c * (x - mean_x) ** 2 for x, _, c in points)
-    slope = sum(c * (x - mean_x) * ((y or 0.0) - mean_y) for x, y, c in points) / spread
+    total = sx = sy = 0.0
+    for x, y, c in points:
+        total += c
+        sx += x * c
+        sy += y * c
+    mean_x, mean_y = sx / total, sy / total
+    spread = covariance = 0.0
+    for x, y, c in points:
+        spread += c * (x - mean_x) ** 2
+        covariance += c * (x - mean_x) * (y - mean_y)
+    slope = covariance / spread
     change = slope * (points[-1][0] - points[0][0])
     return _clamp(100 + slope * 400), change
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -212,7 +213,9 @@ def _reach(day: date, clock: time, tz: ZoneInfo) -> datetime:
     return high
 
 
+@lru_cache(maxsize=4096)
 def _window(day: date, tz: ZoneInfo, wh: WorkingHours) -> tuple[datetime, datetime] | None:
+    """That day's working window in UTC (None on a day off); kept, as people share zones and hours."""
     if day.weekday() not in wh.effective_days:
         return None
     start = _reach(day, wh.start, tz)

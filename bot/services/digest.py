@@ -220,13 +220,20 @@ def _movers(scores: Iterable[health.ClientHealth], *, up: bool) -> list[Mover]:
 
 
 def _segments(scores: Iterable[health.ClientHealth]) -> dict[str, list[float | None]]:
-    totals: dict[str, list[rules.Week]] = {}
+    """Each segment's average feeling per week over the last `CHART_WEEKS` whole weeks."""
+    sums: dict[str, list[list[int]]] = {}
     for c in scores:
-        name = c.segment or "—"
-        row = totals.setdefault(name, [rules.Week()] * CHART_WEEKS)
+        row = sums.get(c.segment or "—")
+        if row is None:
+            row = sums[c.segment or "—"] = [[0, 0] for _ in range(CHART_WEEKS)]
         for n, week in enumerate(c.weeks[-CHART_WEEKS - 1 : -1]):
-            row[n] = row[n] + week
-    return {name: [w.average for w in weeks] for name, weeks in sorted(totals.items())}
+            if week.checkins:
+                row[n][0] += week.checkins
+                row[n][1] += week.total
+    return {
+        name: [total / count if count else None for count, total in weeks]
+        for name, weeks in sorted(sums.items())
+    }
 
 
 def _overdue_by_owner(session: Session, team_id: str, now: datetime) -> list[OwnerOverdue]:
