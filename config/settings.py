@@ -40,6 +40,8 @@ BOT_SCOPES = (
     "im:history",
     "channels:history",
     "groups:history",
+    # `/rapport export` shares an Excel file in the person's DM (files_upload_v2).
+    "files:write",
 )
 
 

@@ -9,7 +9,18 @@ from slack_sdk.models.blocks import Block
 from bot.messages import t
 from bot.views.common import blocks_json, context, mrkdwn_escape, section
 
-COMMANDS = ("feeling", "followup", "touchpoint", "waiting", "quiet", "client", "clients", "settings", "help")
+COMMANDS = (
+    "feeling",
+    "followup",
+    "touchpoint",
+    "waiting",
+    "quiet",
+    "client",
+    "clients",
+    "export",
+    "settings",
+    "help",
+)
 
 
 def help_message(locale: str | None, unknown: str | None = None) -> dict[str, Any]:
