@@ -142,7 +142,7 @@ def _to_table(records: Iterable[Record]) -> Table:
 # Excel's most rows on a sheet; the header takes one.
 MOST_ROWS = 1_048_576
 WIDEST = 60  # characters: a wider column (a long note) is cut to this and the text runs on in the cell
-FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "number": "0.00"}
+FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd h:mm:ss", "number": "0.00"}
 # How wide each kind of cell is, in characters, whatever its header.
 USUAL_WIDTH = {"date": 11, "datetime": 17, "number": 7, "int": 6, "text": 12}
 FILTER_BUTTON = 3  # a header's filter button takes this many characters' room
@@ -237,37 +237,44 @@ def _write_sheet(workbook: Any, sheet: Sheet, zone: ZoneInfo, written: Written, 
         ws.column_dimensions[get_column_letter(index)].width = _width(column, headers[index - 1])
     ws.append([_text_cell(ws, header) for header in headers])
 
-    # One styled cell per dated or numbered column, given each row's value in turn: openpyxl writes a
-    # row as it is appended, so a cell can carry the next row's value once the row is written.
+    # One styled cell per numbered column, given each row's value in turn: openpyxl writes a row as it
+    # is appended, so a cell can carry the next row's value once the row is written. (Dates and times
+    # need none: openpyxl gives them its date formats, yyyy-mm-dd and yyyy-mm-dd h:mm:ss.)
     styled: dict[int, Any] = {}
     for index, column in enumerate(sheet.columns):
-        if column.kind in ("date", "datetime", "number"):
+        if column.kind == "number":
             cell = WriteOnlyCell(ws)
             cell.number_format = FORMATS[column.kind]
             styled[index] = cell
     texts = [index for index, column in enumerate(sheet.columns) if column.kind == "text"]
     datetimes = [index for index, column in enumerate(sheet.columns) if column.kind == "datetime"]
+    dated = list(styled.items())
+    control, append = _CONTROL.search, ws.append
     count = left_out = 0
     room = MOST_ROWS - 1
+    # The loop every row goes through: kept to what each cell needs (most text is plain text).
     for row in sheet.rows:
         if count >= room:
             left_out += 1  # read all the same: whoever made the rows may be counting them
             continue
-        values = list(row)
+        values = row if row.__class__ is list else list(row)  # a list given is written as it is
         for index in datetimes:
             value = values[index]
-            if isinstance(value, datetime) and value.tzinfo is not None:
+            if value is not None and getattr(value, "tzinfo", None) is not None:
                 values[index] = value.astimezone(zone).replace(tzinfo=None)
         for index in texts:
             value = values[index]
-            if value is not None and value != "":
+            if value.__class__ is str:
+                if value and (value[0] in "=#" or control(value)):
+                    values[index] = _text_cell(ws, value)
+            elif value is not None:
                 values[index] = _text_cell(ws, value)
-        for index, cell in styled.items():
+        for index, cell in dated:
             value = values[index]
             if value is not None:
                 cell.value = value
                 values[index] = cell
-        ws.append(values)
+        append(values)
         count += 1
     written.rows[sheet.title] = count
     if left_out:
@@ -314,7 +321,7 @@ def _text_cell(ws: Any, value: Any) -> Any:
         text = _CONTROL.sub("", text)
     if len(text) > TEXT_MOST:
         text = text[:TEXT_MOST]
-    if text.startswith("=") or text in ERROR_CODES:
+    if text[:1] == "=" or text in ERROR_CODES:
         cell = WriteOnlyCell(ws, value=text)
         cell.data_type = "s"
         return cell

@@ -301,7 +301,7 @@ def test_a_written_sheet_is_an_excel_table_with_a_frozen_header_fitting_widths_a
         (datetime(2026, 11, 24, 10, 0), "Acme", 4, "great kickoff", datetime(2026, 11, 24), 4.25),
         (datetime(2026, 7, 1, 14, 30), "Globex", 2, None, None, None),
     ]
-    assert [sheet.cell(2, n).number_format for n in (1, 5, 6)] == ["yyyy-mm-dd hh:mm", "yyyy-mm-dd", "0.00"]
+    assert [sheet.cell(2, n).number_format for n in (1, 5, 6)] == ["yyyy-mm-dd h:mm:ss", "yyyy-mm-dd", "0.00"]
     assert sheet.cell(2, 1).is_date and sheet.cell(2, 3).data_type == "n"
     assert sheet.freeze_panes == "A2"
     [table] = sheet.tables.values()

@@ -10,13 +10,14 @@ writes a file: `bot.views.export` lays the sheets out and `bot.spreadsheets` wri
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, DateTime, Text, and_, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from bot.domain.feelings import Trend, trend
@@ -246,6 +247,7 @@ def asked_at(payload: dict[str, Any], fallback: datetime) -> datetime:
 class ClientSummary:
     """One client as things stand at the export's moment."""
 
+    client_id: int
     name: str
     segment: str | None
     status: str
@@ -363,6 +365,8 @@ class Export:
         return _selected(self.selection, team_column, client_column)
 
     def checkins(self) -> Iterator[CheckInRow]:
+        """The period's check-ins, oldest first, read from the database a batch at a time; each week's
+        and each segment's feelings are tallied as they go by."""
         start, end = self.selection.period.bounds(self.zone)
         conditions = self._where(CheckIn.team_id, CheckIn.client_id)
         if start is not None:
@@ -370,57 +374,67 @@ class Export:
         conditions.append(CheckIn.created_at < (end if end is not None else self.now))
         statement = (
             select(
-                CheckIn.created_at,
-                Client.name,
-                Client.segment,
-                Staff.name,
-                Staff.email,
-                Staff.slack_user_id,
+                type_coerce(CheckIn.created_at, DateTime()),  # UTC, made local below (`_Local`)
+                CheckIn.client_id,
+                CheckIn.staff_id,
                 CheckIn.score,
                 CheckIn.expectation,
                 CheckIn.note,
-                CheckIn.tags,
+                cast(CheckIn.tags, Text),  # as stored: most check-ins have none, and need no decoding
                 CheckIn.source,
             )
-            .join(Client, Client.id == CheckIn.client_id)
-            .outerjoin(Staff, Staff.id == CheckIn.staff_id)
             .where(*conditions)
             .order_by(CheckIn.created_at, CheckIn.id)
-            .execution_options(yield_per=STREAM)
         )
-        zone = self.zone
+        # Names by id, read once: each row then holds the same few strings, not copies of them.
+        names = {client.client_id: (client.name, client.segment) for client in self.summaries}
+        people = {
+            staff_id: _shown(name, email, user_id)
+            for staff_id, name, email, user_id in self.session.execute(
+                select(Staff.id, Staff.name, Staff.email, Staff.slack_user_id).where(
+                    Staff.team_id == self.selection.team_id
+                )
+            )
+        }
+        local_time = _Local(self.zone)
         segment_keys = {_segment_key(name): name for name in self.segments}
-        for (
-            at,
-            client,
-            segment,
-            name,
-            email,
-            user_id,
-            score,
-            expectation,
-            note,
-            tags,
-            source,
-        ) in self.session.execute(statement):
-            local = at.astimezone(zone).replace(tzinfo=None)
-            week = week_start(local.date())
-            if self.first_checkin is None:
-                self.first_checkin = local.date()
-            self._weeks.setdefault(week, _Tally()).add(score)
-            key = _segment_key(segment)
-            if key in segment_keys:
-                self._segment_weeks.setdefault((week, key), _Tally()).add(score)
+        segment_of = {
+            client_id: key
+            for client_id, (_, segment) in names.items()
+            if (key := _segment_key(segment)) in segment_keys
+        }
+        weeks, segment_weeks = self._weeks, self._segment_weeks
+        week_of: dict[date, date] = {}
+        rows = self.session.connection().execution_options(yield_per=STREAM).execute(statement)
+        for at, client_id, staff_id, score, expectation, note, tags, source in rows:
+            local = local_time(at)
+            day = local.date()
+            week = week_of.get(day)
+            if week is None:
+                week = week_of[day] = week_start(day)
+                if self.first_checkin is None:
+                    self.first_checkin = day
+            tally = weeks.get(week)
+            if tally is None:
+                tally = weeks[week] = _Tally()
+            tally.add(score)
+            if client_id in segment_of:
+                key = segment_of[client_id]
+                tally = segment_weeks.get((week, key))
+                if tally is None:
+                    tally = segment_weeks[(week, key)] = _Tally()
+                tally.add(score)
             self.checkin_count += 1
+            client, segment = names.get(client_id, ("", None))
             yield CheckInRow(
                 local,
                 client,
                 segment,
-                _shown(name, email, user_id),
+                people.get(staff_id) if staff_id is not None else None,
                 score,
                 expectation,
                 note,
-                tags if isinstance(tags, list) else [],
+                _tags(tags),
                 source,
             )
 
@@ -556,6 +570,49 @@ class Export:
             )
 
 
+NO_TAGS = ("[]", "null", "")
+
+
+def _tags(stored: str | None) -> list[str]:
+    """The tags a check-in's JSON column holds, read from its text."""
+    if stored is None or stored in NO_TAGS:
+        return []
+    try:
+        found = json.loads(stored)
+    except ValueError:
+        return []
+    return [str(tag) for tag in found] if isinstance(found, list) else []
+
+
+class _Local:
+    """UTC moments as wall-clock times in a zone, without the zone (as Excel keeps them), many a second:
+    a zone's offset from UTC is looked up once per hour of UTC, and taken as it is for the moments in
+    that hour unless it changes within it (then each moment is converted on its own)."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self.offsets: dict[tuple[int, int, int, int], timedelta | None] = {}
+
+    def __call__(self, at: datetime) -> datetime:
+        if at.tzinfo is not None:  # a database that hands back aware moments
+            at = at.astimezone(UTC).replace(tzinfo=None)
+        hour = (at.year, at.month, at.day, at.hour)
+        offset = self.offsets.get(hour, _UNKNOWN)
+        if offset is _UNKNOWN:
+            offset = self.offsets[hour] = self._offset(at.replace(minute=0, second=0, microsecond=0))
+        if offset is None:
+            return at.replace(tzinfo=UTC).astimezone(self.zone).replace(tzinfo=None)
+        return at + offset
+
+    def _offset(self, hour: datetime) -> timedelta | None:
+        start = hour.replace(tzinfo=UTC).astimezone(self.zone).utcoffset()
+        end = (hour + timedelta(minutes=59, seconds=59)).replace(tzinfo=UTC).astimezone(self.zone).utcoffset()
+        return start if start == end else None
+
+
+_UNKNOWN: Any = object()
+
+
 def _segment_key(name: str | None) -> str | None:
     return name.casefold() if name else None
 
@@ -644,6 +701,7 @@ def summaries(
         touchpoint = last.get(client.id)
         found.append(
             ClientSummary(
+                client_id=client.id,
                 name=client.name,
                 segment=client.segment,
                 status=client.status,

@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
+from bot.domain.feelings import Trend
 from bot.domain.periods import Period
 from bot.domain.problem import Problem
 from bot.domain.text import normalize
@@ -32,94 +35,110 @@ MOST_CHARTED = 8  # segments drawn in the weekly chart beside all clients (the t
 
 @dataclass(frozen=True)
 class Field(Generic[Row]):
-    """A column of a sheet: its header's key, what its cells hold, where a row's value comes from, its
-    width in characters when not fitted to its values, and a colour scale."""
+    """A column of a sheet: its header's key, what its cells hold, the attribute of a row its value is,
+    what that value is shown as (`show`), its width in characters when not fitted to its values, and a
+    colour scale."""
 
     key: str
     kind: str
-    value: Callable[[Row], Any]
+    attr: str
+    show: Callable[[Any], Any] | None = None
     width: float | None = None
     scale: Scale | None = None
 
 
-def _trend(summary: ClientSummary) -> str:
-    return t(f"export.trend.{summary.trend.value}")
+@cache
+def _trend(value: Trend) -> str:
+    return t(f"export.trend.{value.value}")
+
+
+def _tags(tags: list[str]) -> str | None:
+    return ", ".join(tags) if tags else None
+
+
+def _contact(name: str | None) -> str:
+    return name if name is not None else t("export.anyone")
+
+
+@cache  # a handful of values, each looked up once
+def _status(value: str) -> str:
+    return t(f"status.{value}") if value in ("active", "churned") else value
+
+
+@cache
+def _expectation(value: str | None) -> str | None:
+    return t(f"expectation.{value}") if value in ("below", "met", "exceeded") else value
+
+
+@cache
+def _source(value: str) -> str:
+    return t(f"export.source.{value}") if value in ("command", "modal", "prompt") else value
+
+
+@cache
+def _followup_status(value: str) -> str:
+    return t(f"export.followup.{value}") if value in ("open", "done", "not_needed") else value
+
+
+@cache
+def _followup_kind(value: str) -> str:
+    return t(f"export.followup.kind.{value}") if value in ("promise", "recovery") else value
 
 
 # The Summary, one row per client as things stand. The client's health, its band and the reasons for it
 # go after "Segment", once the health score is known for each client.
 SUMMARY_COLUMNS: list[Field[ClientSummary]] = [
-    Field("export.col.client", "text", lambda s: s.name),
-    Field("export.col.segment", "text", lambda s: s.segment),
-    Field("export.col.status", "text", lambda s: _status(s.status)),
-    Field("export.col.average_4w", "number", lambda s: s.average_4w, scale=FEELING),
-    Field("export.col.average_12w", "number", lambda s: s.average_12w, scale=FEELING),
-    Field("export.col.checkins_12w", "int", lambda s: s.checkins_12w),
-    Field("export.col.trend", "text", _trend, width=8),
-    Field("export.col.last_touchpoint", "datetime", lambda s: s.last_touchpoint_at),
-    Field("export.col.last_touchpoint_what", "text", lambda s: s.last_touchpoint_what),
-    Field("export.col.lead", "text", lambda s: s.lead),
-    Field("export.col.partner", "text", lambda s: s.partner),
-    Field("export.col.backup", "text", lambda s: s.backup),
-    Field("export.col.renewal", "date", lambda s: s.renewal),
-    Field("export.col.open_followups", "int", lambda s: s.open_followups),
-    Field("export.col.waiting", "int", lambda s: s.waiting),
+    Field("export.col.client", "text", "name"),
+    Field("export.col.segment", "text", "segment"),
+    Field("export.col.status", "text", "status", _status),
+    Field("export.col.average_4w", "number", "average_4w", scale=FEELING),
+    Field("export.col.average_12w", "number", "average_12w", scale=FEELING),
+    Field("export.col.checkins_12w", "int", "checkins_12w"),
+    Field("export.col.trend", "text", "trend", _trend, width=8),
+    Field("export.col.last_touchpoint", "datetime", "last_touchpoint_at"),
+    Field("export.col.last_touchpoint_what", "text", "last_touchpoint_what"),
+    Field("export.col.lead", "text", "lead"),
+    Field("export.col.partner", "text", "partner"),
+    Field("export.col.backup", "text", "backup"),
+    Field("export.col.renewal", "date", "renewal"),
+    Field("export.col.open_followups", "int", "open_followups"),
+    Field("export.col.waiting", "int", "waiting"),
 ]
 
 CHECKIN_COLUMNS: list[Field[CheckInRow]] = [
-    Field("export.col.when", "datetime", lambda c: c.at),
-    Field("export.col.client", "text", lambda c: c.client),
-    Field("export.col.segment", "text", lambda c: c.segment),
-    Field("export.col.who", "text", lambda c: c.who),
-    Field("export.col.feeling", "int", lambda c: c.score, scale=FEELING),
-    Field("export.col.expectations", "text", lambda c: _expectation(c.expectation), width=21),
-    Field("export.col.note", "text", lambda c: c.note, width=NOTE_WIDTH),
-    Field("export.col.tags", "text", lambda c: ", ".join(c.tags) if c.tags else None, width=TAGS_WIDTH),
-    Field("export.col.source", "text", lambda c: _source(c.source), width=27),
+    Field("export.col.when", "datetime", "at"),
+    Field("export.col.client", "text", "client"),
+    Field("export.col.segment", "text", "segment"),
+    Field("export.col.who", "text", "who"),
+    Field("export.col.feeling", "int", "score", scale=FEELING),
+    Field("export.col.expectations", "text", "expectation", _expectation, width=21),
+    Field("export.col.note", "text", "note", width=NOTE_WIDTH),
+    Field("export.col.tags", "text", "tags", _tags, width=TAGS_WIDTH),
+    Field("export.col.source", "text", "source", _source, width=27),
 ]
 
 FOLLOWUP_COLUMNS: list[Field[FollowUpRow]] = [
-    Field("export.col.made", "datetime", lambda f: f.made),
-    Field("export.col.client", "text", lambda f: f.client),
-    Field("export.col.segment", "text", lambda f: f.segment),
-    Field("export.col.what", "text", lambda f: f.what, width=WHAT_WIDTH),
-    Field("export.col.owner", "text", lambda f: f.owner),
-    Field("export.col.due", "datetime", lambda f: f.due),
-    Field("export.col.followup_status", "text", lambda f: _followup_status(f.status), width=10),
-    Field("export.col.closed", "datetime", lambda f: f.closed),
-    Field("export.col.kind", "text", lambda f: _followup_kind(f.kind), width=13),
+    Field("export.col.made", "datetime", "made"),
+    Field("export.col.client", "text", "client"),
+    Field("export.col.segment", "text", "segment"),
+    Field("export.col.what", "text", "what", width=WHAT_WIDTH),
+    Field("export.col.owner", "text", "owner"),
+    Field("export.col.due", "datetime", "due"),
+    Field("export.col.followup_status", "text", "status", _followup_status, width=10),
+    Field("export.col.closed", "datetime", "closed"),
+    Field("export.col.kind", "text", "kind", _followup_kind, width=13),
 ]
 
 CONTACT_COLUMNS: list[Field[ContactRow]] = [
-    Field("export.col.client", "text", lambda c: c.client),
-    Field("export.col.contact", "text", lambda c: c.contact if c.contact is not None else t("export.anyone")),
-    Field("export.col.email", "text", lambda c: c.email, width=28),
-    Field("export.col.last_inbound", "datetime", lambda c: c.last_inbound),
-    Field("export.col.last_outbound", "datetime", lambda c: c.last_outbound),
-    Field("export.col.waiting_since", "datetime", lambda c: c.waiting_since),
-    Field("export.col.about", "text", lambda c: c.about, width=WHAT_WIDTH),
-    Field("export.col.lead_told", "datetime", lambda c: c.lead_told),
+    Field("export.col.client", "text", "client"),
+    Field("export.col.contact", "text", "contact", _contact),
+    Field("export.col.email", "text", "email", width=28),
+    Field("export.col.last_inbound", "datetime", "last_inbound"),
+    Field("export.col.last_outbound", "datetime", "last_outbound"),
+    Field("export.col.waiting_since", "datetime", "waiting_since"),
+    Field("export.col.about", "text", "about", width=WHAT_WIDTH),
+    Field("export.col.lead_told", "datetime", "lead_told"),
 ]
-
-
-def _status(value: str) -> str:
-    return t(f"status.{value}") if value in ("active", "churned") else value
-
-
-def _expectation(value: str | None) -> str | None:
-    return t(f"expectation.{value}") if value in ("below", "met", "exceeded") else value
-
-
-def _source(value: str) -> str:
-    return t(f"export.source.{value}") if value in ("command", "modal", "prompt") else value
-
-
-def _followup_status(value: str) -> str:
-    return t(f"export.followup.{value}") if value in ("open", "done", "not_needed") else value
-
-
-def _followup_kind(value: str) -> str:
-    return t(f"export.followup.kind.{value}") if value in ("promise", "recovery") else value
 
 
 def _fit(values: Iterable[str | None]) -> int:
@@ -140,9 +159,14 @@ def _columns(fields: Sequence[Field[Row]], zone: str, fitted: dict[str, int] | N
 
 
 def _rows(fields: Sequence[Field[Row]], items: Iterable[Row]) -> Iterator[list[Any]]:
-    getters = [field.value for field in fields]
+    """Each item as the cells of its row: its attributes read in one go, some then shown otherwise."""
+    read = attrgetter(*(field.attr for field in fields))
+    shown = [(index, field.show) for index, field in enumerate(fields) if field.show is not None]
     for item in items:
-        yield [get(item) for get in getters]
+        values = list(read(item)) if len(fields) > 1 else [read(item)]
+        for index, show in shown:
+            values[index] = show(values[index])
+        yield values
 
 
 def sheets(export: Export) -> Iterator[Sheet]:

@@ -6,8 +6,11 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -340,3 +343,49 @@ def test_a_selection_stored_with_its_message_reads_back_the_same():
     assert export.Selection.from_payload("T0001", stored, "Asia/Kolkata").zone == "Asia/Kolkata"
     with pytest.raises(ValueError):
         export.Selection.from_payload("T0001", {"period": "12w"})
+
+
+ZONES = [
+    "Europe/Amsterdam", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns",
+    "Pacific/Chatham", "UTC", "Africa/Casablanca",
+]  # fmt: skip
+
+
+def changes(zone: str, year: int = 2026) -> list[datetime]:
+    """The moments (UTC, naive) a zone's offset changed in a year, found minute by minute's hour."""
+    tz, found = ZoneInfo(zone), []
+    at = datetime(year, 1, 1)
+    before = at.replace(tzinfo=UTC).astimezone(tz).utcoffset()
+    while at.year == year:
+        at += timedelta(minutes=15)
+        offset = at.replace(tzinfo=UTC).astimezone(tz).utcoffset()
+        if offset != before:
+            found.append(at)
+            before = offset
+    return found
+
+
+CHANGES = {zone: changes(zone) for zone in ZONES}
+
+
+@given(data=st.data(), zone=st.sampled_from(ZONES))
+def test_moments_are_the_zones_wall_clock_to_the_microsecond_across_every_change_of_offset(data, zone):
+    tz = ZoneInfo(zone)
+    local = export._Local(tz)
+    anywhere = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2040, 1, 1))
+    near_a_change = st.tuples(
+        st.sampled_from(CHANGES[zone] or [datetime(2026, 6, 1)]),
+        st.timedeltas(min_value=timedelta(hours=-2), max_value=timedelta(hours=2)),
+    ).map(lambda pair: pair[0] + pair[1])
+    moments = data.draw(st.lists(st.one_of(anywhere, near_a_change), min_size=1, max_size=40))
+    for at in sorted(moments):  # in time order, as the check-ins come, hours cached on the way
+        exact = at.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
+        assert local(at) == exact
+        assert local(at.replace(tzinfo=UTC)) == exact
+
+
+def test_around_the_autumn_change_in_amsterdam_each_moment_keeps_its_own_offset():
+    local = export._Local(ZoneInfo(AMS))
+    # 2026-10-25 01:00 UTC: 03:00 summer time becomes 02:00 winter time.
+    assert local(datetime(2026, 10, 25, 0, 59)) == datetime(2026, 10, 25, 2, 59)
+    assert local(datetime(2026, 10, 25, 1, 0)) == datetime(2026, 10, 25, 2, 0)
