@@ -405,7 +405,8 @@ class Export:
         }
         weeks, segment_weeks = self._weeks, self._segment_weeks
         week_of: dict[date, date] = {}
-        rows = self.session.connection().execution_options(yield_per=STREAM).execute(statement)
+        # Options on the statement, never on the session's connection: they would stay on it.
+        rows = self.session.connection().execute(statement.execution_options(yield_per=STREAM))
         for at, client_id, staff_id, score, expectation, note, tags, source in rows:
             local = local_time(at)
             day = local.date()

@@ -389,3 +389,12 @@ def test_around_the_autumn_change_in_amsterdam_each_moment_keeps_its_own_offset(
     # 2026-10-25 01:00 UTC: 03:00 summer time becomes 02:00 winter time.
     assert local(datetime(2026, 10, 25, 0, 59)) == datetime(2026, 10, 25, 2, 59)
     assert local(datetime(2026, 10, 25, 1, 0)) == datetime(2026, 10, 25, 2, 0)
+
+
+def test_an_export_leaves_the_sessions_connection_as_it_found_it(db, agency):
+    """The outbox sends the file in the session that made it: its later statements must not be streamed
+    (PostgreSQL would wrap an INSERT in a cursor)."""
+    with db.session() as session:
+        before = dict(session.connection().get_execution_options())
+        exports.write(session, everything(), NOW, io.BytesIO())
+        assert dict(session.connection().get_execution_options()) == before
