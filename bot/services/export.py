@@ -274,7 +274,7 @@ class CheckInRow:
     score: int
     expectation: str | None
     note: str | None
-    tags: list[str]
+    tags: tuple[str, ...]
     source: str
 
 
@@ -406,7 +406,8 @@ class Export:
         weeks, segment_weeks = self._weeks, self._segment_weeks
         week_of: dict[date, date] = {}
         # Options on the statement, never on the session's connection: they would stay on it.
-        rows = self.session.connection().execute(statement.execution_options(yield_per=STREAM))
+        result = self.session.connection().execute(statement.execution_options(yield_per=STREAM))
+        rows = (row for batch in result.partitions() for row in batch)  # a batch at a time
         for at, client_id, staff_id, score, expectation, note, tags, source in rows:
             local = local_time(at)
             day = local.date()
@@ -572,42 +573,44 @@ class Export:
 
 
 NO_TAGS = ("[]", "null", "")
+NONE: tuple[str, ...] = ()
 
 
-def _tags(stored: str | None) -> list[str]:
+def _tags(stored: str | None) -> tuple[str, ...]:
     """The tags a check-in's JSON column holds, read from its text."""
     if stored is None or stored in NO_TAGS:
-        return []
+        return NONE
     try:
         found = json.loads(stored)
     except ValueError:
-        return []
-    return [str(tag) for tag in found] if isinstance(found, list) else []
+        return NONE
+    return tuple(str(tag) for tag in found) if isinstance(found, list) else NONE
 
 
 class _Local:
     """UTC moments as wall-clock times in a zone, without the zone (as Excel keeps them), many a second:
-    a zone's offset from UTC is looked up once per hour of UTC, and taken as it is for the moments in
-    that hour unless it changes within it (then each moment is converted on its own)."""
+    a zone's offset from UTC is looked up once per UTC day, and taken as it is for the moments of that
+    day unless it changes within it (then each moment of that day is converted on its own)."""
 
     def __init__(self, zone: ZoneInfo) -> None:
         self.zone = zone
-        self.offsets: dict[tuple[int, int, int, int], timedelta | None] = {}
+        self.offsets: dict[int, timedelta | None] = {}
 
     def __call__(self, at: datetime) -> datetime:
         if at.tzinfo is not None:  # a database that hands back aware moments
             at = at.astimezone(UTC).replace(tzinfo=None)
-        hour = (at.year, at.month, at.day, at.hour)
-        offset = self.offsets.get(hour, _UNKNOWN)
+        day = at.toordinal()
+        offset = self.offsets.get(day, _UNKNOWN)
         if offset is _UNKNOWN:
-            offset = self.offsets[hour] = self._offset(at.replace(minute=0, second=0, microsecond=0))
+            offset = self.offsets[day] = self._offset(datetime.fromordinal(day))
         if offset is None:
             return at.replace(tzinfo=UTC).astimezone(self.zone).replace(tzinfo=None)
         return at + offset
 
-    def _offset(self, hour: datetime) -> timedelta | None:
-        start = hour.replace(tzinfo=UTC).astimezone(self.zone).utcoffset()
-        end = (hour + timedelta(minutes=59, seconds=59)).replace(tzinfo=UTC).astimezone(self.zone).utcoffset()
+    def _offset(self, midnight: datetime) -> timedelta | None:
+        start = midnight.replace(tzinfo=UTC).astimezone(self.zone).utcoffset()
+        last = midnight + timedelta(days=1) - timedelta(microseconds=1)
+        end = last.replace(tzinfo=UTC).astimezone(self.zone).utcoffset()
         return start if start == end else None
 
 

@@ -52,7 +52,7 @@ def _trend(value: Trend) -> str:
     return t(f"export.trend.{value.value}")
 
 
-def _tags(tags: list[str]) -> str | None:
+def _tags(tags: tuple[str, ...]) -> str | None:
     return ", ".join(tags) if tags else None
 
 

@@ -378,13 +378,13 @@ def test_moments_are_the_zones_wall_clock_to_the_microsecond_across_every_change
         st.timedeltas(min_value=timedelta(hours=-2), max_value=timedelta(hours=2)),
     ).map(lambda pair: pair[0] + pair[1])
     moments = data.draw(st.lists(st.one_of(anywhere, near_a_change), min_size=1, max_size=40))
-    for at in sorted(moments):  # in time order, as the check-ins come, hours cached on the way
+    for at in sorted(moments):  # in time order, as the check-ins come, days cached on the way
         exact = at.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
         assert local(at) == exact
         assert local(at.replace(tzinfo=UTC)) == exact
 
 
-def test_around_the_autumn_change_in_amsterdam_each_moment_keeps_its_own_offset():
+def test_on_the_day_of_the_autumn_change_in_amsterdam_each_moment_keeps_its_own_offset():
     local = export._Local(ZoneInfo(AMS))
     # 2026-10-25 01:00 UTC: 03:00 summer time becomes 02:00 winter time.
     assert local(datetime(2026, 10, 25, 0, 59)) == datetime(2026, 10, 25, 2, 59)
