@@ -1,4 +1,4 @@
-"""`python -m bot <command>`: dev, clock, tick, demo, import, digest, db upgrade.
+"""`python -m bot <command>`: dev, clock, tick, demo, import, export, digest, db upgrade.
 
 What a person did wrong (a database out of reach, a SQLite file in a folder that is not there, no
 way to Slack, a workspace id that is not one) ends the command with a line or two saying what failed
@@ -218,6 +218,77 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """The Excel export of one workspace, written to a file: the same file `/rapport export` sends."""
+    settings = _settings()
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from bot import exports
+    from bot.domain import periods
+    from bot.domain.problem import Problem
+    from bot.messages import t
+    from bot.services import export as export_service
+    from bot.views import export as export_view
+    from storage.db import Database
+
+    def fail(message: str) -> int:
+        print(f"python -m bot export: error: {message}", file=sys.stderr)
+        return 2
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        return fail(t("export.cli.not_xlsx", path=out))
+    if args.tz is not None and not export_service.is_zone(args.tz):
+        return fail(t("export.cli.bad_zone", value=args.tz))
+    db = Database(settings.database_url)
+    db.upgrade()
+    now = datetime.now(UTC)
+    with db.session() as session:
+        if not export_service.has_workspace(session, args.team):
+            known = export_service.workspaces(session)
+            teams = t("export.cli.known_teams", teams=", ".join(known)) if known else ""
+            return fail(t("export.cli.no_team", team=args.team, known=teams))
+        zone = args.tz or export_service.workspace_zone(session, args.team)
+        today = now.astimezone(export_service.zone_info(zone)).date()
+        period: periods.Period | Problem | None
+        if args.since is not None:
+            try:
+                since = datetime.strptime(args.since, "%Y-%m-%d").date()
+            except ValueError:
+                return fail(t("export.cli.bad_since", value=args.since))
+            if since > today:
+                return fail(t("export.cli.future_since", value=args.since, today=today.isoformat()))
+            period = periods.Period("since", since, None)
+        elif args.period is not None:
+            period = periods.read_period(args.period.split(), today)
+            if period is None:
+                return fail(t("export.cli.bad_period", value=args.period))
+        else:
+            period = periods.default(today)
+        if isinstance(period, Problem):
+            return fail(export_view.plain_problem(period))
+        target = args.client or args.segment or ""
+        ask = periods.ExportAsk(period, target, segment=args.segment is not None)
+        chosen = export_service.choose(session, args.team, ask, zone)
+        if isinstance(chosen, Problem):
+            if chosen.key == "export.problem.unknown":
+                chosen = Problem("export.cli.unknown_client", chosen.values)
+            return fail(export_view.plain_problem(chosen))
+        try:
+            file = out.open("wb")
+        except OSError as error:
+            return fail(t("export.cli.unwritable", path=out, reason=error.strerror or error))
+        try:
+            with file:
+                made = exports.write(session, chosen, now, file)
+        except BaseException:
+            out.unlink(missing_ok=True)  # no half-written file left behind
+            raise
+    print(export_view.written(made.export, out))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     # Imported here, and only here: the demo package sits outside the app, which never loads it.
     import demo
@@ -247,6 +318,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp = command("import", cmd_import)
     imp.add_argument("file", help=t("cli.import.file"))
     imp.add_argument("--team", metavar="T…", help=t("cli.import.team"))
+    exp = command("export", cmd_export)
+    exp.add_argument("--team", metavar="T…", required=True, help=t("cli.export.team"))
+    exp.add_argument("--out", required=True, help=t("cli.export.out"))
+    when = exp.add_mutually_exclusive_group()
+    when.add_argument("--since", metavar="DATE", help=t("cli.export.since"))
+    when.add_argument("--period", help=t("cli.export.period"))
+    who = exp.add_mutually_exclusive_group()
+    who.add_argument("--client", metavar="NAME", help=t("cli.export.client"))
+    who.add_argument("--segment", metavar="NAME", help=t("cli.export.segment"))
+    exp.add_argument("--tz", metavar="ZONE", help=t("cli.export.tz"))
     dig = command("digest", cmd_digest)
     dig.add_argument("--team", metavar="T…", required=True, help=t("cli.digest.team"))
     dig.add_argument("--tz", help=t("cli.digest.tz"))

@@ -37,7 +37,8 @@ BOT_SCOPES = (
     "im:history",
     "channels:history",
     "groups:history",
-    # The weekly digest: which channel it goes to (conversations.info), joining a public one, its chart.
+    # The weekly digest: which channel it goes to (conversations.info), joining a public one; its chart
+    # and `/rapport export`'s Excel file (files_upload_v2).
     "channels:read",
     "groups:read",
     "channels:join",

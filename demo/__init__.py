@@ -95,7 +95,7 @@ def run(
     stats["problems"] = list(demo.problems)
     stats["files"] = sorted(str(p) for p in files.glob("*")) if files.exists() else []
     if stats["files"]:
-        say(f"The digests' charts are in {files} ({len(stats['files'])} files).")
+        say(f"The digests' charts and the Excel export are in {files} ({len(stats['files'])} files).")
     stats["output_lines"] = say.lines
     failed = False
     if rejected:

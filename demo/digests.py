@@ -85,10 +85,46 @@ class Digests:
             demo.say(f"== {posted:%a %d %b %H:%M} (Amsterdam): the weekly digest in #{CHANNEL_NAME} ==")
             demo.say.box(f"#{CHANNEL_NAME}, posted by the clock", shown)
             demo.say("  In its thread: " + thread.split(": ", 1)[1])
+            saved = self.export(main, posted)
+            if saved is not None:
+                demo.say(
+                    f"  {ADMIN.first} clicked Export to Excel: the workbook came to her DM, "
+                    f"saved as {saved.name}"
+                )
             demo.say()
         else:
             demo.week.show("digest", title, shown, key=main["ts"])
             demo.week.show("digest", thread, "", key=main["ts"])
+
+    def export(self, main: dict[str, Any], posted: datetime) -> Path | None:
+        """The digest's Export button, clicked by the owner: the workbook reaches her DM; kept."""
+        from demo.simulation import find_element
+
+        demo = self.demo
+        found = find_element(main, "digest_export")
+        if found is None:
+            demo.problems.append("the digest has no Export button")
+            return None
+        block_id, button = found
+        before = set(demo.fake.uploaded_files)
+        demo.slack.click(
+            user=ADMIN.uid,
+            action_id="digest_export",
+            value=button.get("value"),
+            block_id=block_id,
+            message=main,
+        )
+        demo.tick()
+        fresh = [content for key, content in demo.fake.uploaded_files.items() if key not in before]
+        workbook = next((content for content in fresh if content.startswith(b"PK")), None)
+        if workbook is None:
+            demo.problems.append("Export to Excel sent no workbook")
+            return None
+        self.out.mkdir(parents=True, exist_ok=True)
+        path = self.out / f"export-{posted:%Y-%m-%d}.xlsx"
+        path.write_bytes(workbook)
+        demo.count["exports"] += 1
+        return path
 
     def _save_chart(self, at: datetime) -> Path | None:
         fake = self.demo.fake

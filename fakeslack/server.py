@@ -1718,7 +1718,19 @@ class FakeSlack:
                     raise ApiError("file_not_found")
             targets: list[str] = []
             if _present(args.get("channel_id")):
-                targets.append(self._resolve_post_channel(team_id, str(args["channel_id"])))
+                channel_id = str(args["channel_id"])
+                # Unlike chat.postMessage, Slack takes conversation ids only here: a user id (or a
+                # #name) is refused before anything is shared. (Slack checks the whole id against
+                # ^[CGDZ][A-Z0-9]{8,}$; the first letter is checked, tests use short ids.)
+                if channel_id[:1] not in ("C", "G", "D", "Z"):
+                    raise ApiError(
+                        "invalid_arguments",
+                        [
+                            "[ERROR] input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$ "
+                            "[json-pointer:/channel_id]"
+                        ],
+                    )
+                targets.append(self._resolve_post_channel(team_id, channel_id))
             if _present(args.get("channels")):
                 for ch in str(args["channels"]).split(","):
                     targets.append(self._resolve_post_channel(team_id, ch.strip()))

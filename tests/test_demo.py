@@ -140,7 +140,9 @@ def test_summary_numbers_match_the_database_and_the_simulation(one_week):
     assert stats["waits"].get("followed_up", 0) == simulated["quiet_followups"]
     assert stats["bundled"] == simulated["bundled_nudges"] >= 2 and stats["bundles"] >= 1
     assert simulated["digests"] == 1 and any(f.endswith("feeling-2026-11-23.png") for f in stats["files"])
-    assert Path(stats["files"][0]).read_bytes().startswith(b"\x89PNG")
+    assert simulated["exports"] == 1 and any(f.endswith("export-2026-11-23.xlsx") for f in stats["files"])
+    chart = next(f for f in stats["files"] if f.endswith(".png"))
+    assert Path(chart).read_bytes().startswith(b"\x89PNG")
     assert stats["deferred_at_night"] >= 1
 
 

@@ -55,13 +55,16 @@ WORDS = st.sampled_from(
      "<@U0123|jan>", "<#C01|general>", "&amp;", "&lt;b&gt;", "payload", "help", "touchpoint", "call",
      "waiting", "quiet", "segment", "default", "email", "to", "from", "with", "about", "jan@acme.com",
      "Jan", "digest", "health", "weights", "post", "off", "people", "on", "monday", "vrijdag", "9am",
-     "25:00", "#general", "<#G01SECRET|x>", "reset", "feeling", "40", "x" * 300]
+     "25:00", "#general", "<#G01SECRET|x>", "reset", "feeling", "40", "x" * 300, "export", "12w", "0w",
+     "99999w", "2026", "2026-Q3", "q5", "2026-02-30", "since", "sinds", "..", "all", "last", "week", "9999",
+     "1969-12-31", "retainer", "2026-09-01..2026-01-01"]
 )  # fmt: skip
 TYPED = st.one_of(
     st.text(max_size=400),
     st.lists(WORDS, max_size=12).map(" ".join),
     st.tuples(
-        st.sampled_from(["waiting", "quiet", "touchpoint", "digest", "health"]), st.lists(WORDS, max_size=8)
+        st.sampled_from(["waiting", "quiet", "touchpoint", "digest", "health", "export"]),
+        st.lists(WORDS, max_size=8),
     ).map(lambda parts: " ".join([parts[0], *parts[1]])),
     st.integers(min_value=0).map(lambda n: f"acme {n}"),
     st.integers(min_value=1, max_value=6000).map(lambda n: "acme " + "9" * n),
@@ -93,6 +96,51 @@ def test_any_settings_text_gets_an_answer_never_an_error(rapport, db, text):
     fine(response)
     assert response.status == 200 and response.json()["text"]
     assert rapport.fake.server_errors == []
+
+
+@FUZZ
+@given(text=st.one_of(TYPED, st.lists(WORDS, max_size=8).map(" ".join)))
+def test_any_export_text_gets_an_answer_and_at_most_one_export_queued(rapport, db, text):
+    from sqlalchemy import func, select
+
+    from storage.models import OutboxMessage
+
+    seed(db)
+    response = rapport.slack.command("/rapport", f"export {text}", user=USER)
+    fine(response)
+    assert response.status == 200 and response.json()["text"]
+    with db.session() as session:
+        queued = session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "export")
+        )
+    assert (queued or 0) <= 1  # one on its way per person
+    assert rapport.fake.server_errors == []
+
+
+@FUZZ
+@given(notes=st.lists(st.text(max_size=300), min_size=1, max_size=5))
+def test_any_note_is_exported_as_the_same_text_never_a_formula(notes):
+    import io
+    from zoneinfo import ZoneInfo
+
+    from openpyxl import load_workbook
+
+    from bot.spreadsheets import Column, Sheet, write_workbook
+
+    out = io.BytesIO()
+    write_workbook(
+        out, [Sheet("Notes", "Notes", [Column("Note")], [[note] for note in notes])], ZoneInfo("UTC")
+    )
+    sheet = load_workbook(io.BytesIO(out.getvalue()))["Notes"]
+    cells = [row[0] for row in sheet.iter_rows(min_row=2, max_row=len(notes) + 1)]
+    refused = set(map(chr, [*range(0, 9), 11, 12, *range(14, 32)]))  # what Excel cannot hold
+    for note, cell in zip(notes, cells, strict=True):
+        kept = "".join(ch for ch in note if ch not in refused)
+        kept = kept.replace("\r\n", "\n").replace("\r", "\n")  # XML reads every line end as \n
+        if kept:
+            assert (cell.data_type, cell.value) == ("s", kept)
+        else:
+            assert cell.value is None
 
 
 def test_a_score_of_thousands_of_digits_is_explained(rapport, db):

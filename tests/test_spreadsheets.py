@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 import zipfile
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
-from bot.spreadsheets import SpreadsheetError, Table, read_table
+from bot import spreadsheets
+from bot.spreadsheets import (
+    Column,
+    LineChart,
+    Scale,
+    Sheet,
+    SpreadsheetError,
+    Table,
+    Written,
+    read_table,
+    write_workbook,
+)
 
 
 def write_csv(tmp_path: Path, text: str, name: str = "clients.csv", encoding: str = "utf-8") -> Path:
@@ -256,3 +270,144 @@ def test_a_workbook_of_charts_only_says_where_the_table_should_be(tmp_path: Path
     workbook.save(path)
     with pytest.raises(SpreadsheetError, match="no sheet with cells in it, only charts"):
         read_table(path, sheets=["Clients"])
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def written(sheets: Iterable[Sheet], zone: ZoneInfo = AMSTERDAM) -> tuple[Any, Written]:
+    """The workbook these sheets make, read back as Excel would open it."""
+    out = io.BytesIO()
+    made = write_workbook(out, sheets, zone)
+    return load_workbook(io.BytesIO(out.getvalue())), made
+
+
+FEELINGS = [
+    Column("When", "datetime"),
+    Column("Client", width=30),
+    Column("Feeling", "int", scale=Scale(1, 5)),
+    Column("Note"),
+    Column("Day", "date"),
+    Column("Average", "number"),
+]
+
+
+def test_a_written_sheet_is_an_excel_table_with_a_frozen_header_fitting_widths_and_a_colour_scale():
+    rows = [
+        [datetime(2026, 11, 24, 9, 0, tzinfo=UTC), "Acme", 4, "great kickoff", date(2026, 11, 24), 4.25],
+        [datetime(2026, 7, 1, 12, 30, tzinfo=UTC), "Globex", 2, None, None, None],
+    ]
+    workbook, made = written([Sheet("Check-ins", "CheckIns", FEELINGS, rows)])
+    assert made.rows == {"Check-ins": 2} and made.left_out == {}
+    sheet = workbook["Check-ins"]
+    assert list(sheet.iter_rows(values_only=True)) == [
+        ("When", "Client", "Feeling", "Note", "Day", "Average"),
+        # Dates as Excel dates, in the zone (summer and winter time), without it.
+        (datetime(2026, 11, 24, 10, 0), "Acme", 4, "great kickoff", datetime(2026, 11, 24), 4.25),
+        (datetime(2026, 7, 1, 14, 30), "Globex", 2, None, None, None),
+    ]
+    assert [sheet.cell(2, n).number_format for n in (1, 5, 6)] == ["yyyy-mm-dd h:mm:ss", "yyyy-mm-dd", "0.00"]
+    assert sheet.cell(2, 1).is_date and sheet.cell(2, 3).data_type == "n"
+    assert sheet.freeze_panes == "A2"
+    [table] = sheet.tables.values()
+    assert (table.name, table.ref, table.autoFilter.ref) == ("CheckIns", "A1:F3", "A1:F3")
+    assert [column.name for column in table.tableColumns] == [
+        "When",
+        "Client",
+        "Feeling",
+        "Note",
+        "Day",
+        "Average",
+    ]
+    assert table.tableStyleInfo.name == "TableStyleMedium2"
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEF"}
+    assert widths["A"] >= 17 and widths["B"] == 31 and widths["D"] >= len("Note") + 3
+    [(cells, [rule])] = [(str(r.sqref), r.rules) for r in sheet.conditional_formatting]
+    assert cells == "C2:C3" and rule.type == "colorScale"
+    assert [v.val for v in rule.colorScale.cfvo] == [1, 3, 5]
+
+
+def test_text_is_always_text_without_the_characters_excel_refuses():
+    notes = [
+        '=HYPERLINK("http://x")',
+        "#N/A",
+        "+31 6 1234",
+        "-",
+        "tab\tand\nline",
+        "bell\x07 and nul\x00",
+        "x" * 40_000,
+    ]
+    workbook, _ = written([Sheet("Notes", "Notes", [Column("Note")], [[note] for note in notes])])
+    sheet = workbook["Notes"]
+    read = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert read[:6] == ['=HYPERLINK("http://x")', "#N/A", "+31 6 1234", "-", "tab\tand\nline", "bell and nul"]
+    assert read[6] == "x" * 32_767  # the most a cell holds
+    assert {sheet.cell(n, 1).data_type for n in range(2, 9)} == {"s"}
+
+
+def test_headers_are_made_unique_and_one_line_as_a_table_wants_them():
+    columns = [Column("Retail"), Column("retail"), Column(""), Column("two\nlines")]
+    workbook, _ = written([Sheet("S", "S", columns, [["a", "b", "c", "d"]])])
+    [table] = workbook["S"].tables.values()
+    assert [c.name for c in table.tableColumns] == ["Retail", "retail (2)", "Column 3", "two lines"]
+    assert [c.value for c in workbook["S"][1]] == ["Retail", "retail (2)", "Column 3", "two lines"]
+
+
+def test_an_empty_sheet_is_still_a_table_with_one_empty_row():
+    workbook, made = written([Sheet("Empty", "Empty", FEELINGS, [])])
+    assert made.rows == {"Empty": 0}
+    [table] = workbook["Empty"].tables.values()
+    assert table.ref == "A1:F2"
+
+
+def test_a_line_chart_beside_the_table_draws_the_chosen_columns_over_the_first():
+    columns = [Column("Week", "date"), Column("All", "number"), Column("Retail", "number")]
+    rows = [[date(2026, 11, 2), 3.5, None], [date(2026, 11, 9), 4.0, 4.5]]
+    chart = LineChart("Average feeling per week", "Feeling", x_column=0, series=[1, 2], y_min=1, y_max=5)
+    workbook, _ = written([Sheet("Weekly", "Weekly", columns, rows, chart)])
+    [drawn] = workbook["Weekly"]._charts
+    assert drawn.tagname == "lineChart"
+    assert [s.val.numRef.f for s in drawn.series] == ["'Weekly'!$B$2:$B$3", "'Weekly'!$C$2:$C$3"]
+    assert drawn.series[0].cat.numRef.f == "'Weekly'!$A$2:$A$3"
+    assert (drawn.y_axis.scaling.min, drawn.y_axis.scaling.max) == (1, 5)
+    assert drawn.x_axis.delete is False and drawn.y_axis.delete is False
+
+
+def test_sheets_are_asked_for_one_at_a_time_so_a_later_one_can_use_what_an_earlier_one_read():
+    seen: list[int] = []
+
+    def numbers():
+        for n in range(3):
+            seen.append(n)
+            yield [n]
+
+    def sheets():
+        yield Sheet("Numbers", "Numbers", [Column("N", "int")], numbers())
+        yield Sheet("Count", "Count", [Column("Seen", "int")], [[len(seen)]])
+
+    workbook, _ = written(sheets())  # a generator, read as it is written
+    assert workbook["Count"]["A2"].value == 3
+    assert workbook.sheetnames == ["Numbers", "Count"]
+
+
+def test_rows_past_excels_most_are_read_and_counted_but_not_written(monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MOST_ROWS", 4)  # a header and three rows
+    read: list[int] = []
+
+    def rows():
+        for n in range(5):
+            read.append(n)
+            yield [n]
+
+    workbook, made = written([Sheet("N", "N", [Column("N", "int")], rows())])
+    assert read == [0, 1, 2, 3, 4]
+    assert (made.rows, made.left_out) == ({"N": 3}, {"N": 2})
+    assert [r[0] for r in workbook["N"].iter_rows(min_row=2, values_only=True)] == [0, 1, 2]
+
+
+def test_the_workbook_can_go_straight_to_a_file(tmp_path):
+    path = tmp_path / "out.xlsx"
+    write_workbook(path, [Sheet("S", "S", [Column("A")], [["a"]])], AMSTERDAM)
+    assert load_workbook(path)["S"]["A2"].value == "a"

@@ -9,13 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.deps import Deps
-from bot.jobs import digest, followups, housekeeping, outbox, prompts, quiet
+from bot.jobs import digest, export, followups, housekeeping, outbox, prompts, quiet
 from bot.jobs.job import Job
 from storage import queries
 
 # In order: prompts, follow-ups, quiet contacts and the weekly digest queue what is due before the
 # outbox sends it.
 JOBS: tuple[Job, ...] = (prompts.JOB, followups.JOB, quiet.JOB, digest.JOB, outbox.JOB, housekeeping.JOB)
+# Kinds the outbox sends without a job of their own: registered when their module is imported.
+KIND_MODULES = (export,)
 
 
 def tick(deps: Deps, now: datetime | None = None, worker: str = "clock") -> dict[str, int]:

@@ -205,18 +205,24 @@ def _update(client: WebClient, message: OutboxMessage, content: dict[str, Any]) 
 
 
 def _upload(client: WebClient, message: OutboxMessage, content: dict[str, Any]) -> Sent:
-    """A file shared in the channel (`files_upload_v2`: filename, content, title, initial_comment...)."""
-    client.files_upload_v2(channel=message.channel, **content)
-    return Sent(message.channel, None)
+    """A file shared in the channel (`files_upload_v2`: filename, content, title, initial_comment...).
+    Slack shares files in conversations only (files.completeUploadExternal refuses a user id): a DM
+    addressed to a person is opened first, and the file goes to its id."""
+    channel = message.channel
+    if channel.startswith(("U", "W")):
+        channel = client.conversations_open(users=channel)["channel"]["id"]
+    client.files_upload_v2(channel=channel, **content)
+    return Sent(channel, None)
 
 
 post = Sender(_post, find=_find_post)
 # An edit sets the message to what it shows now: sending it twice changes nothing, so an edit whose
 # outcome is unknown is simply sent again.
 update = Sender(_update, repeatable=True)
-# files_upload_v2 makes three calls, and the message sharing the file takes no metadata, so an upload
-# whose outcome is unknown cannot be looked up: it is sent again, and its attempt's note says so.
-upload = Sender(_upload, slack_calls=3)
+# files_upload_v2 makes three calls (four with a DM to open first), and the message sharing the file
+# takes no metadata, so an upload whose outcome is unknown cannot be looked up: it is sent again, and
+# its attempt's note says so.
+upload = Sender(_upload, slack_calls=4)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from slack_bolt import App
 from bot.listeners import (
     checkins,
     clients,
+    digest,
     followups,
     home,
     prompts,
@@ -18,7 +19,19 @@ from bot.listeners import (
     workspace,
 )
 
-SURFACES = (checkins, prompts, followups, quiet, touchpoints, clients, home, settings, rapport, workspace)
+SURFACES = (
+    checkins,
+    prompts,
+    followups,
+    quiet,
+    touchpoints,
+    clients,
+    home,
+    settings,
+    digest,
+    rapport,
+    workspace,
+)
 # The Events API subscriptions the manifest must declare.
 SUBSCRIBED = (*home.EVENTS, *workspace.EVENTS)
 

@@ -9,19 +9,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.domain import weekly
+from bot.domain import periods, weekly
+from bot.domain.problem import Problem
 from bot.jobs import digest as digest_job
 from bot.listeners.common import acting, deps_of, reply, run_logged
 from bot.messages import t
-from bot.services import digest
+from bot.services import digest, export
 from bot.services.staff import StaffRef, refresh_profile, row
 from bot.views import digest as digest_view
+from bot.views import export as export_view
 from bot.views.common import local_time
+
+
+def register(app: App) -> None:
+    app.action(digest_view.EXPORT)(export_clicked)
+
+
+def export_clicked(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """The digest's Export button: the workspace's last 12 weeks in Excel, in the person's DM (what
+    `/rapport export` alone does); the answer only they see."""
+    ack()
+    deps = deps_of(context)
+    now = deps.now()
+    with acting(context) as (session, staff):
+        lc = staff.locale
+        zone = export.zone_for(session, staff, staff.team_id)
+        asked = periods.read_export("", now.astimezone(export.zone_info(zone)).date())
+        chosen = (
+            export.choose(session, staff.team_id, asked, zone) if not isinstance(asked, Problem) else asked
+        )
+        if isinstance(chosen, Problem):
+            answer = export_view.problem(chosen, lc)
+        elif export.pending(session, staff):
+            answer = export_view.busy(lc)
+        else:
+            export.request(session, staff, chosen, now)
+            answer = export_view.preparing(chosen, lc)
+    deps.background.submit(run_logged, reply, deps, body.get("response_url"), answer)
 
 
 def rapport_digest(

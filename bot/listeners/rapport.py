@@ -13,7 +13,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.domain.text import unescape_slack
-from bot.listeners import clients, digest, health, quiet, settings, touchpoints
+from bot.listeners import clients, digest, export, health, quiet, settings, touchpoints
 from bot.views import help as help_view
 
 # (ack, the text after the word, the command, the client, the context)
@@ -27,6 +27,7 @@ WORDS: dict[str, Subcommand] = {
     "waiting": quiet.rapport_waiting,
     "wachten": quiet.rapport_waiting,
     "quiet": quiet.rapport_quiet,
+    "export": export.rapport_export,
     "settings": settings.rapport_settings,
     "instellingen": settings.rapport_settings,
     "digest": digest.rapport_digest,

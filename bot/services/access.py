@@ -5,11 +5,14 @@ Asked here and nowhere else, so a new kind of row (a follow-up, a digest) gets t
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from storage.models import CheckIn, FollowUp, Prompt
+
+if TYPE_CHECKING:
+    from bot.services.staff import StaffRef
 
 Row = TypeVar("Row")
 
@@ -32,3 +35,9 @@ def of_person(
     """The row, when it belongs to this workspace and to this person in it; else None."""
     row = in_team(session, model, row_id, team_id)
     return row if row is not None and getattr(row, PERSON_COLUMN[model]) == staff_id else None
+
+
+def may_export(staff: StaffRef) -> bool:
+    """Anyone in a workspace may export its data (`/rapport export`): everyone there sees every client's
+    card, check-ins and owners in Slack already. The export holds that workspace's rows only."""
+    return bool(staff.team_id)

@@ -19,6 +19,7 @@ COMMANDS = (
     "clients",
     "health",
     "digest",
+    "export",
     "settings",
     "help",
 )

@@ -735,6 +735,22 @@ def test_complete_upload_needs_uploaded_bytes(client: WebClient) -> None:
     assert _error(excinfo)["error"] == "file_not_found"
 
 
+def test_a_file_is_shared_in_a_conversation_never_with_a_user_id_as_slack_refuses(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.add_user("U0FILES01", name="fien")
+    with pytest.raises(SlackApiError) as excinfo:
+        client.files_upload_v2(content=b"xlsx", filename="x.xlsx", channel="U0FILES01")
+    refused = _error(excinfo)
+    assert refused["error"] == "invalid_arguments"
+    assert "[json-pointer:/channel_id]" in refused["response_metadata"]["messages"][0]
+    assert fake.messages("U0FILES01") == []
+    dm = client.conversations_open(users="U0FILES01")["channel"]["id"]
+    shared = client.files_upload_v2(content=b"xlsx", filename="x.xlsx", channel=dm)["file"]
+    assert fake.messages("U0FILES01")[0]["files"] == [shared["id"]]
+    assert shared["ims"] == [dm]
+
+
 def test_response_url_post_recorded(fake: FakeSlack, client: WebClient) -> None:
     posted = client.chat_postMessage(channel="C9", text="Rate Acme", blocks=[_section("Rate *Acme*")])
     url = fake.response_url("rate-acme", channel="C9", ts=posted["ts"], user="U123")

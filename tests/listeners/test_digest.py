@@ -136,3 +136,28 @@ def test_stop_and_coverage_per_person(rapport, db):
     assert "Coverage per person now shows in the channel digest" in said(rapport)
     with db.session() as session:
         assert session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_the_export_button_sends_the_last_12_weeks_in_excel_to_whoever_clicked(rapport, db):
+    admin(rapport)
+    add_client(db, "Acme", lead=USER)
+    rapport.fake.add_channel(CHANNEL, name="client-health")
+    digest(rapport, f"<#{CHANNEL}|client-health>")
+    digest(rapport, "post")
+    rapport.tick()
+    [main] = [m for m in rapport.fake.messages(CHANNEL) if "Weekly client digest" in str(m.get("blocks"))]
+    button = next(e for b in main["blocks"] if b["type"] == "actions" for e in b["elements"])
+    rapport.slack.click(
+        user=USER,
+        action_id=button["action_id"],
+        value=button["value"],
+        block_id="digest_actions",
+        message=main,
+    )
+    said_now = rapport.fake.calls_to("response_url")[-1].args
+    assert said_now["response_type"] == "ephemeral" and "Preparing your export" in said_now["text"]
+    rapport.tick()
+    completed = rapport.fake.calls_to("files.completeUploadExternal")
+    uploads = [c for c in completed if c.args["channel_id"] != CHANNEL]
+    assert len(uploads) == 1  # the workbook, to the person's DM
+    assert any(content.startswith(b"PK") for content in rapport.fake.uploaded_files.values())  # an .xlsx
