@@ -21,11 +21,13 @@ from sqlalchemy import ColumnElement, DateTime, Text, and_, cast, func, or_, sel
 from sqlalchemy.orm import Session
 
 from bot.domain.feelings import Trend, trend
+from bot.domain.health import Health
 from bot.domain.matching import MatchKind
 from bot.domain.periods import ExportAsk, Period, week_start
 from bot.domain.problem import Problem
 from bot.domain.text import normalize
 from bot.services import access, clients, outbox, owners, quiet
+from bot.services import health as health_service
 from bot.services.staff import StaffRef
 from storage.models import (
     CheckIn,
@@ -263,6 +265,7 @@ class ClientSummary:
     renewal: date | None
     open_followups: int
     waiting: int
+    health: Health | None = None  # its score, band and reasons as the digest gives them
 
 
 @dataclass(frozen=True, slots=True)
@@ -699,6 +702,7 @@ def summaries(
     open_followups = _counts(session, selection, FollowUp, FollowUp.status == "open")
     waiting = _counts(session, selection, Wait, Wait.status == "open")
     found: list[ClientSummary] = []
+    scored = health_service.for_clients(session, team_id, now, [c.id for c in chosen])
     for client in chosen:
         tallies = buckets.get(client.id) or []
         recent = tallies[SUMMARY_WEEKS - RECENT_WEEKS :]
@@ -721,6 +725,7 @@ def summaries(
                 renewal=client.renewal_date,
                 open_followups=open_followups.get(client.id, 0),
                 waiting=waiting.get(client.id, 0),
+                health=scored[client.id].health if client.id in scored else None,
             )
         )
     return found

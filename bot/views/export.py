@@ -16,17 +16,20 @@ from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from bot.domain.feelings import Trend
+from bot.domain.health import Health
 from bot.domain.periods import Period
 from bot.domain.problem import Problem
 from bot.domain.text import normalize
 from bot.messages import t
 from bot.services.export import CheckInRow, ClientSummary, ContactRow, Export, FollowUpRow, Selection, Week
 from bot.spreadsheets import Column, LineChart, Scale, Sheet, Written
+from bot.views import health as health_view
 from bot.views.common import mrkdwn_escape
 
 Row = TypeVar("Row")
 
 FEELING = Scale(1, 5)
+HEALTH = Scale(0, 100)
 NOTE_WIDTH = 60
 TAGS_WIDTH = 24
 WHAT_WIDTH = 40
@@ -85,11 +88,25 @@ def _followup_kind(value: str) -> str:
     return t(f"export.followup.kind.{value}") if value in ("promise", "recovery") else value
 
 
-# The Summary, one row per client as things stand. The client's health, its band and the reasons for it
-# go after "Segment", once the health score is known for each client.
+def _health_score(value: Health | None) -> int | None:
+    return value.score if value is not None else None
+
+
+def _health_band(value: Health | None) -> str | None:
+    return health_view.band(value, None) if value is not None else None
+
+
+def _health_reasons(value: Health | None) -> str | None:
+    return health_view.reasons(value, None) if value is not None else None
+
+
+# The Summary, one row per client as things stand.
 SUMMARY_COLUMNS: list[Field[ClientSummary]] = [
     Field("export.col.client", "text", "name"),
     Field("export.col.segment", "text", "segment"),
+    Field("export.col.health", "int", "health", _health_score, scale=HEALTH),
+    Field("export.col.band", "text", "health", _health_band, width=18),
+    Field("export.col.reasons", "text", "health", _health_reasons, width=60),
     Field("export.col.status", "text", "status", _status),
     Field("export.col.average_4w", "number", "average_4w", scale=FEELING),
     Field("export.col.average_12w", "number", "average_12w", scale=FEELING),

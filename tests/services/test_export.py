@@ -142,7 +142,8 @@ def test_every_sheet_with_its_headers_a_table_a_frozen_header_and_a_colour_scale
         assert table.ref.startswith("A1:") and table.autoFilter is not None
     headers = {sheet.title: [c.value for c in sheet[1]] for sheet in workbook.worksheets}
     assert headers["Summary"] == [
-        "Client", "Segment", "Status", "Average feeling, 4 weeks", "Average feeling, 12 weeks",
+        "Client", "Segment", "Health (0-100)", "Band", "Why", "Status", "Average feeling, 4 weeks",
+        "Average feeling, 12 weeks",
         "Check-ins, 12 weeks", "Trend", "Last touchpoint (Europe/Amsterdam)", "Last touchpoint, what",
         "Lead", "Partner", "Backup", "Renewal", "Open follow-ups", "Waiting for an answer",
     ]  # fmt: skip
@@ -161,7 +162,7 @@ def test_every_sheet_with_its_headers_a_table_a_frozen_header_and_a_colour_scale
     scaled = {
         sheet.title: [str(r.sqref) for r in sheet.conditional_formatting] for sheet in workbook.worksheets
     }
-    assert scaled["Check-ins"] == ["E2:E8"] and scaled["Summary"] == ["D2:D4", "E2:E4"]
+    assert scaled["Check-ins"] == ["E2:E8"] and scaled["Summary"] == ["C2:C4", "G2:G4", "H2:H4"]
     assert made.written.rows == {"Summary": 3, "Check-ins": 7, "Follow-ups": 2, "Contacts": 3, "Weekly": 12}
 
 
@@ -211,6 +212,11 @@ def test_the_summary_as_things_stand_averages_over_4_and_12_weeks_and_a_trend(db
     assert (acme["Open follow-ups"], acme["Waiting for an answer"]) == (1, 1)
     assert summary["Globex"]["Open follow-ups"] == 1 and summary["Globex"]["Trend"] is None
     assert summary["Initech"]["Segment"] is None and summary["Initech"]["Lead"] is None
+    # health as the digest gives it: a number for a client with enough check-ins, and why
+    assert isinstance(acme["Health (0-100)"], int) and 0 <= acme["Health (0-100)"] <= 100
+    assert acme["Band"] and acme["Why"]
+    initech = summary["Initech"]
+    assert initech["Health (0-100)"] is None and "Not enough check-ins" in initech["Why"]
 
 
 def test_follow_ups_made_in_the_period_and_every_one_still_open(db, agency):
