@@ -63,6 +63,14 @@ def build(url: str, clients: int, checkins: int, seed: int, now: datetime) -> No
     from storage.db import Database
 
     db = Database(url)
+    if db.engine.dialect.name != "sqlite":  # a scratch database: emptied first
+        from sqlalchemy import text
+
+        from storage.models import Base
+
+        with db.engine.begin() as connection:
+            Base.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     db.upgrade()
     load_workspace(db, TEAM, random.Random(seed), clients=clients, checkins=checkins, now=now)
     if db.engine.dialect.name == "postgresql":
