@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from storage.models import CheckIn, FeelingWeek
+from storage.models import CheckIn, FeelingWeek, aware
 
 CHUNK = 5_000
 
@@ -26,7 +26,7 @@ FIRST_MONDAY = date(1970, 1, 5)  # week 0
 
 def monday(at: datetime) -> date:
     """The Monday (UTC) of the week `at` falls in."""
-    day = (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(UTC).date()
+    day = aware(at).astimezone(UTC).date()
     return day - timedelta(days=day.weekday())
 
 
@@ -180,7 +180,7 @@ def rebuild(connection: Connection | Session, team_id: str | None = None) -> int
     for team, client_id, at, score, expectation in connection.execute(
         query.execution_options(yield_per=CHUNK)
     ):
-        at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+        at = aware(at)
         row = sums[(team, number(at), client_id)]
         row[0] += 1
         row[1] += score

@@ -84,15 +84,6 @@ class Week(NamedTuple):
             below += week.below
         return Week(checkins, total, rated, below)
 
-    def __add__(self, other: tuple[object, ...]) -> Week:
-        assert isinstance(other, Week)
-        return Week(
-            self.checkins + other.checkins,
-            self.total + other.total,
-            self.rated + other.rated,
-            self.below + other.below,
-        )
-
 
 @dataclass(frozen=True)
 class Quiet:

@@ -24,6 +24,7 @@ from bot.services.staff import StaffRef, refresh_profile, row
 from bot.views import digest as digest_view
 from bot.views import export as export_view
 from bot.views.common import local_time
+from storage.models import aware
 
 
 def register(app: App) -> None:
@@ -94,7 +95,7 @@ def _where(schedule: Any, lc: str | None) -> str:
         digest.WEEKDAYS[schedule.weekday],
         schedule.at_time,
         schedule.tz,
-        digest.aware(schedule.next_at) if schedule.next_at else None,
+        aware(schedule.next_at) if schedule.next_at else None,
         lc,
     )
 
@@ -190,7 +191,7 @@ def _set(
             set_by=person_id,
             now=now,
         )
-        first = digest.aware(schedule.next_at) if schedule.next_at else now
+        first = aware(schedule.next_at) if schedule.next_at else now
     text = t(
         "digest.set",
         lc,

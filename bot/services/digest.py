@@ -22,12 +22,11 @@ from sqlalchemy.orm import Session
 from bot.domain import health as rules
 from bot.domain.hours import zone
 from bot.services import health
-from storage.models import CheckIn, Client, DigestSchedule, FollowUp, Staff, Touchpoint, Workspace
+from storage.models import CheckIn, Client, DigestSchedule, FollowUp, Touchpoint, Workspace, aware
 
 DEFAULT_WEEKDAY = 0  # Monday
 DEFAULT_TIME = "09:00"
 CHART_WEEKS = 12
-WEEK = timedelta(days=7)
 MOVER_MIN = 0.5  # a change in average feeling smaller than this is no move
 MOST_MOVERS = 3
 RENEWALS_AHEAD = timedelta(days=60)
@@ -274,11 +273,6 @@ def _heard(team_id: str, since: datetime, until: datetime) -> tuple[Any, ...]:
     )
 
 
-def coverage(session: Session, team_id: str, since: datetime, until: datetime) -> Coverage:
-    people = coverage_by_person(session, team_id, since, until)
-    return Coverage(sum(p.coverage.touchpoints for p in people), sum(p.coverage.with_feeling for p in people))
-
-
 def coverage_by_person(
     session: Session, team_id: str, since: datetime, until: datetime
 ) -> list[PersonCoverage]:
@@ -355,10 +349,6 @@ def _churned(session: Session, team_id: str, now: datetime) -> list[Churned]:
         .order_by(Client.churned_at.desc())
     )
     return [Churned(name, aware(at), reason) for name, at, reason in rows if at is not None]
-
-
-def aware(at: datetime) -> datetime:
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 # --- where and when ---------------------------------------------------------------------------------
@@ -465,7 +455,3 @@ def set_coverage_per_person(session: Session, team_id: str, shown: bool) -> None
     settings["coverage_per_person"] = shown
     workspace.settings = settings
     session.flush()
-
-
-def staff_row(session: Session, staff_id: int) -> Staff | None:
-    return session.get(Staff, staff_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -32,6 +32,7 @@ from storage.models import (
     Touchpoint,
     Wait,
     Workspace,
+    aware,
 )
 
 DEFAULT_WINDOW = (14, 30)  # days: the ideal gap between touchpoints, and the most
@@ -230,7 +231,7 @@ def week_stats(
         row[index] = make(rules.Week, numbers)
     newest = {
         client_id: at
-        for client_id, at in ((c, _aware(a)) for c, a in connection.execute(latest) if a is not None)
+        for client_id, at in ((c, aware(a)) for c, a in connection.execute(latest) if a is not None)
         if at <= now
     }
     return stats, newest
@@ -250,7 +251,7 @@ def _last_touchpoints(
     )
     if client_ids is not None:
         query = query.where(Touchpoint.client_id.in_(list(client_ids)))
-    return {client_id: _aware(at) for client_id, at in session.execute(query) if at is not None}
+    return {client_id: aware(at) for client_id, at in session.execute(query) if at is not None}
 
 
 def _quiet(
@@ -261,7 +262,7 @@ def _quiet(
     query = select(Wait.client_id, Wait.contact_id, Wait.since).where(
         Wait.team_id == team_id, Wait.status == "open", Wait.since < now
     )
-    waits = [(c, contact, _aware(since)) for c, contact, since in session.execute(query) if c in clients]
+    waits = [(c, contact, aware(since)) for c, contact, since in session.execute(query) if c in clients]
     if not waits:
         return {}
     segment_days: dict[str, int] = {
@@ -313,12 +314,8 @@ def _overdue(
         query = query.where(FollowUp.client_id.in_(list(client_ids)))
     found: dict[int, list[rules.Overdue]] = defaultdict(list)
     for client_id, what, due_at in session.execute(query):
-        found[client_id].append(rules.Overdue(what, (now - _aware(due_at)).days))
+        found[client_id].append(rules.Overdue(what, (now - aware(due_at)).days))
     return found
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def staff_names(session: Session, ids: Iterable[int]) -> dict[int, Staff]:
