@@ -29,7 +29,7 @@ most points, in plain words (`Reason.key` is a message key, `Reason.values` fill
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
@@ -76,13 +76,8 @@ class Week(NamedTuple):
     @staticmethod
     def added(weeks: Iterable[Week]) -> Week:
         """Several weeks as one: their check-ins, scores, ratings and "below"s added up."""
-        checkins = total = rated = below = 0
-        for week in weeks:
-            checkins += week.checkins
-            total += week.total
-            rated += week.rated
-            below += week.below
-        return Week(checkins, total, rated, below)
+        columns = [sum(column) for column in zip(*weeks, strict=True)]  # four sums; none without weeks
+        return Week(*columns) if columns else Week()
 
 
 @dataclass(frozen=True)
@@ -120,8 +115,7 @@ class Reason:
     points: float = 0.0  # what this part cost the score
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     name: str
     score: float | None  # None: nothing to say, its weight goes to the others
     weight: int
@@ -161,8 +155,8 @@ def band_of(score: int | None) -> str:
 
 def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
     """The client's health from `inputs`, with the workspace's `weights` (the defaults if None)."""
-    chosen = dict(weights or DEFAULT_WEIGHTS)
-    weeks = list(inputs.weeks)[-WEEKS:]
+    chosen = weights or DEFAULT_WEIGHTS
+    weeks = inputs.weeks if len(inputs.weeks) <= WEEKS else list(inputs.weeks)[-WEEKS:]
     together = Week.added(weeks)
     if together.checkins < MIN_CHECKINS:
         reason = Reason("data", "health.reason.too_little", {"count": together.checkins})
@@ -176,24 +170,22 @@ def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
     contact = _contact(inputs.days_since_contact, inputs.contact_window)
     renewal_days = (inputs.renewal - inputs.today).days if inputs.renewal else None
     renewal = _renewal(renewal_days, feeling)
-    scores = {
-        "feeling": feeling,
-        "trend": trend,
-        "expectations": expectations,
-        "quiet": quiet,
-        "overdue": overdue,
-        "contact": contact,
-        "renewal": renewal,
-    }
-    parts = tuple(Part(name, scores[name], chosen.get(name, 0)) for name in PARTS)
-    counted = [p for p in parts if p.score is not None and p.weight > 0]
-    weight = sum(p.weight for p in counted)
+    scores = (feeling, trend, expectations, quiet, overdue, contact, renewal)  # as PARTS
+    parts = tuple(map(Part, PARTS, scores, [chosen.get(name, 0) for name in PARTS]))
+    counted: list[Part] = []
+    weight, value = 0, 0.0
+    for part in parts:
+        if part.score is not None and part.weight > 0:
+            counted.append(part)
+            weight += part.weight
+            value += part.weight * part.score
     if weight == 0:  # every weight set to 0, or nothing to say: the feeling alone
-        counted, weight = [replace(parts[0], weight=1)], 1
-    value = sum(p.weight * (p.score or 0.0) for p in counted) / weight
+        counted, weight, value = [parts[0]._replace(weight=1)], 1, feeling or 0.0
+    value /= weight
     score = int(value + 0.5)
     band = band_of(score)
-    falling = trend is not None and trend < FALLING and _dropped(weeks[-TREND_WEEKS:])
+    # falling matters only to an amber score (red is at risk anyway, green is not)
+    falling = band == "amber" and trend is not None and trend < FALLING and _dropped(weeks[-TREND_WEEKS:])
 
     def facts(part: str) -> Mapping[str, object]:
         """What a reason about `part` says (made only for the parts that are reasons)."""
@@ -231,17 +223,15 @@ def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
 
 
 # How much a week's check-ins count, by its age in weeks: from the middle of the week, halved every 30 days.
-_AGE_WEIGHTS = [0.5 ** ((age * 7 + 3.5) / HALF_LIFE_DAYS) for age in range(WEEKS * 4)]
+_AGE_WEIGHTS = [0.5 ** ((age * 7 + 3.5) / HALF_LIFE_DAYS) for age in range(WEEKS)]
 
 
 def _feeling(weeks: Sequence[Week]) -> tuple[float | None, float | None]:
     weighted = count = 0.0
-    for age, week in enumerate(reversed(weeks)):
-        if not week.checkins:
-            continue
-        weight = _AGE_WEIGHTS[age] if age < len(_AGE_WEIGHTS) else 0.5 ** ((age * 7 + 3.5) / HALF_LIFE_DAYS)
-        weighted += weight * week.total
-        count += weight * week.checkins
+    for week, weight in zip(reversed(weeks), _AGE_WEIGHTS, strict=False):  # at most WEEKS weeks
+        if week.checkins:
+            weighted += weight * week.total
+            count += weight * week.checkins
     if not count:
         return None, None
     average = weighted / count
@@ -252,21 +242,24 @@ def _trend(weeks: Sequence[Week]) -> tuple[float | None, float | None]:
     """The slope of the weekly averages, per week, by least squares with each week weighted by its
     check-ins (at least 3 weeks with check-ins, spanning 4 weeks or more); and its change over that
     span."""
-    points = [(n, w.total / w.checkins, w.checkins) for n, w in enumerate(weeks) if w.checkins]
-    if len(points) < 3 or points[-1][0] - points[0][0] < 3:
+    points = count = by_x = by_xx = total = total_x = 0
+    first = last = 0
+    for x, week in enumerate(weeks):
+        if week.checkins:
+            if not points:
+                first = x
+            last = x
+            points += 1
+            count += week.checkins
+            by_x += week.checkins * x
+            by_xx += week.checkins * x * x
+            total += week.total
+            total_x += week.total * x
+    if points < 3 or last - first < 3:
         return None, None
-    total = sx = sy = 0.0
-    for x, y, c in points:
-        total += c
-        sx += x * c
-        sy += y * c
-    mean_x, mean_y = sx / total, sy / total
-    spread = covariance = 0.0
-    for x, y, c in points:
-        spread += c * (x - mean_x) ** 2
-        covariance += c * (x - mean_x) * (y - mean_y)
-    slope = covariance / spread
-    change = slope * (points[-1][0] - points[0][0])
+    # covariance / spread, both multiplied by the check-ins counted: whole numbers until the division
+    slope = (count * total_x - by_x * total) / (count * by_xx - by_x * by_x)
+    change = slope * (last - first)
     return _clamp(100 + slope * 400), change
 
 

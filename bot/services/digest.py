@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.orm import Session
 
+from bot import collector
 from bot.domain import health as rules
 from bot.domain.hours import zone
-from bot.services import health
+from bot.services import health, staff
 from storage.models import CheckIn, Client, DigestSchedule, FollowUp, Touchpoint, Workspace, aware
 
 DEFAULT_WEEKDAY = 0  # Monday
@@ -141,6 +142,7 @@ def week_label(at: datetime, tz: str | None) -> str:
     return f"{year}-W{week:02d}"
 
 
+@collector.paused()  # every client's health and weeks: see bot/collector.py
 def build(session: Session, team_id: str, now: datetime, tz: str | None = None) -> Digest:
     """This week's digest for the workspace, as of `now`."""
     scores = health.for_clients(session, team_id, now)
@@ -153,7 +155,7 @@ def build(session: Session, team_id: str, now: datetime, tz: str | None = None) 
     # week before it (the last whole one) against the one before that.
     this_week = rules.Week.added(w[-2] for w in weeks_all)
     last_week = rules.Week.added(w[-3] for w in weeks_all)
-    leads = health.staff_names(session, [c.lead_id for c in scores.values() if c.lead_id])
+    leads = staff.people(session, [c.lead_id for c in scores.values() if c.health.at_risk])
     risks = [
         Risk(
             c.client_id,
@@ -170,6 +172,7 @@ def build(session: Session, team_id: str, now: datetime, tz: str | None = None) 
         (QuietContact(c.name, q.who, q.working_days) for c in scores.values() for q in c.inputs.quiet),
         key=lambda q: (-q.working_days, q.client.casefold()),
     )
+    up, down = _movers(scores.values())
     starts = rules.week_starts(now, CHART_WEEKS + 1)
     people = coverage_by_person(session, team_id, starts[-2], starts[-1])
     return Digest(
@@ -181,8 +184,8 @@ def build(session: Session, team_id: str, now: datetime, tz: str | None = None) 
         average_before=last_week.average,
         checkins=this_week.checkins,
         checkins_before=last_week.checkins,
-        up=_movers(scores.values(), up=True),
-        down=_movers(scores.values(), up=False),
+        up=up,
+        down=down,
         at_risk=risks,
         quiet=quiet,
         overdue=_overdue_by_owner(session, team_id, now),
@@ -202,20 +205,23 @@ def build(session: Session, team_id: str, now: datetime, tz: str | None = None) 
     )
 
 
-def _movers(scores: Iterable[health.ClientHealth], *, up: bool) -> list[Mover]:
+def _movers(scores: Iterable[health.ClientHealth]) -> tuple[list[Mover], list[Mover]]:
     """Clients whose average feeling of the last 2 whole weeks moved by `MOVER_MIN` or more against
-    the 4 weeks before: the biggest moves up (or down) first."""
-    found: list[Mover] = []
+    the 4 weeks before: the biggest moves up, and down, first."""
+    up: list[Mover] = []
+    down: list[Mover] = []
     for c in scores:
         recent = rules.Week.added(c.weeks[-3:-1]).average  # the last two whole weeks
-        before = rules.Week.added(c.weeks[-7:-3]).average
-        if recent is None or before is None:
+        if recent is None:
             continue
-        change = recent - before
-        if (up and change >= MOVER_MIN) or (not up and change <= -MOVER_MIN):
-            found.append(Mover(c.client_id, c.name, before, recent, c.weekly[-8:]))
-    found.sort(key=lambda m: (-abs(m.change), m.name.casefold()))
-    return found[:MOST_MOVERS]
+        before = rules.Week.added(c.weeks[-7:-3]).average
+        if before is None or abs(recent - before) < MOVER_MIN:
+            continue
+        (up if recent > before else down).append(Mover(c.client_id, c.name, before, recent, c.weekly[-8:]))
+    for found in (up, down):
+        found.sort(key=lambda m: (-abs(m.change), m.name.casefold()))
+        del found[MOST_MOVERS:]
+    return up, down
 
 
 def _segments(scores: Iterable[health.ClientHealth]) -> dict[str, list[float | None]]:
@@ -244,7 +250,7 @@ def _overdue_by_owner(session: Session, team_id: str, now: datetime) -> list[Own
     by_owner: dict[int | None, list[tuple[str, datetime]]] = defaultdict(list)
     for owner_id, what, due_at in rows:
         by_owner[owner_id].append((what, aware(due_at)))
-    people = health.staff_names(session, [o for o in by_owner if o])
+    people = staff.people(session, [o for o in by_owner if o])
     found = []
     for owner_id, items in by_owner.items():
         person = people.get(owner_id) if owner_id else None
@@ -289,7 +295,7 @@ def coverage_by_person(
         .group_by(Touchpoint.staff_id)
     )
     rows = list(session.execute(query))
-    people = health.staff_names(session, [r[0] for r in rows if r[0]])
+    people = staff.people(session, [r[0] for r in rows if r[0]])
     found = []
     for staff_id, touchpoints, with_feeling in rows:
         person = people.get(staff_id) if staff_id else None

@@ -9,17 +9,20 @@ more than one with a quarter's.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Label, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from bot import collector
 from bot.domain import health as rules
 from bot.domain import when
 from bot.domain.hours import WorkingHours
+from bot.services import quiet as quiet_service
+from bot.services import staff
 from bot.services.staff import working_hours
 from storage import weeks as kept_weeks
 from storage.models import (
@@ -28,7 +31,6 @@ from storage.models import (
     FeelingWeek,
     FollowUp,
     Segment,
-    Staff,
     Touchpoint,
     Wait,
     Workspace,
@@ -44,12 +46,16 @@ class ClientHealth:
     name: str
     segment: str | None
     health: rules.Health
-    weekly: list[float | None]  # average feeling per week, the last 13, oldest first
     lead_id: int | None
     inputs: rules.Inputs
-    weeks: list[rules.Week]
+    weeks: Sequence[rules.Week]  # the last 13, oldest first
     renewal: date | None = None
     status: str = "active"
+
+    @property
+    def weekly(self) -> list[float | None]:
+        """The average feeling per week, the last 13, oldest first."""
+        return [week.average for week in self.weeks]
 
 
 class ClientRow(NamedTuple):
@@ -124,6 +130,7 @@ def window_of(segment: str | None, known: Mapping[str, tuple[int, int]]) -> tupl
     return known.get((segment or "").casefold(), DEFAULT_WINDOW)
 
 
+@collector.paused()  # thousands of small objects, no cycles: see bot/collector.py
 def for_clients(
     session: Session, team_id: str, now: datetime, client_ids: Sequence[int] | None = None
 ) -> dict[int, ClientHealth]:
@@ -145,11 +152,13 @@ def for_clients(
     if not clients:
         return {}
     ids = [c.id for c in clients] if client_ids is not None else None
-    weeks, last_checkin = week_stats(session, team_id, now, ids)
+    weeks = week_stats(session, team_id, now, ids)
     chosen, known = weights(session, team_id), windows(session, team_id)
     widest = max([DEFAULT_WINDOW[1], *(most for _, most in known.values())])
-    # beyond the widest window a touchpoint's day changes nothing: the contact part is 0 either way
-    last_touch = _last_touchpoints(session, team_id, now - timedelta(days=widest), ids)
+    # beyond the widest window the day of the last contact changes nothing: the part is 0 either way
+    since = now - timedelta(days=widest)
+    last_touch = _last_touchpoints(session, team_id, since, ids)
+    last_checkin = _last_checkins(session, team_id, now, since, ids)
     quiet = _quiet(session, team_id, now, {c.id: c for c in clients})
     overdue = _overdue(session, team_id, now, ids)
     today = now.date()
@@ -174,10 +183,9 @@ def for_clients(
             client.name,
             client.segment,
             rules.health(inputs, chosen),
-            [w.average for w in stats],
             client.lead_id,
             inputs,
-            list(stats),
+            stats,
             client.renewal_date,
             client.status,
         )
@@ -194,13 +202,11 @@ def week_stats(
     now: datetime,
     client_ids: Sequence[int] | None = None,
     weeks: int = rules.WEEKS,
-) -> tuple[dict[int, list[rules.Week]], dict[int, datetime]]:
+) -> dict[int, list[rules.Week]]:
     """Each client's check-ins per calendar week for the last `weeks` weeks (oldest first, the last the
-    week `now` is in, so far), and each client's newest check-in in them: read from the kept weekly
-    sums (`feeling_weeks`), one range of the workspace's weeks."""
-    starts = rules.week_starts(now, weeks)
-    first = kept_weeks.number(starts[0].date())
-    last = first + weeks - 1
+    week `now` is in, so far): read from the kept weekly sums (`feeling_weeks`), one range of the
+    workspace's weeks."""
+    first = kept_weeks.number(rules.week_starts(now, weeks)[0].date())
     query = select(
         FeelingWeek.client_id,
         FeelingWeek.week,
@@ -208,46 +214,64 @@ def week_stats(
         FeelingWeek.total,
         FeelingWeek.rated,
         FeelingWeek.below,
-    ).where(FeelingWeek.team_id == team_id, FeelingWeek.week >= first, FeelingWeek.week <= last)
-    latest = (
-        select(FeelingWeek.client_id, func.max(FeelingWeek.last_at))
-        .where(FeelingWeek.team_id == team_id, FeelingWeek.week >= first, FeelingWeek.week <= last)
-        .group_by(FeelingWeek.client_id)
+    ).where(
+        FeelingWeek.team_id == team_id,
+        FeelingWeek.week >= first,
+        FeelingWeek.week < first + weeks,
+        FeelingWeek.checkins > 0,
     )
     if client_ids is not None:
         query = query.where(FeelingWeek.client_id.in_(list(client_ids)))
-        latest = latest.where(FeelingWeek.client_id.in_(list(client_ids)))
     stats: dict[int, list[rules.Week]] = {}
     empty = [rules.Week()] * weeks
-    connection = session.connection()  # plain rows: thousands of them, no objects to make
-    make = tuple.__new__  # a Week straight from its four numbers (tens of thousands of them)
-    for client_id, week, *numbers in connection.execute(query).all():
-        index = week - first
-        if not numbers[0] or not 0 <= index < weeks:
-            continue
+    make, week_type = tuple.__new__, rules.Week  # a Week straight from its four numbers
+    # plain rows: tens of thousands of them, no objects to make
+    for client_id, week, checkins, total, rated, below in session.connection().execute(query).tuples():
         row = stats.get(client_id)
         if row is None:
-            row = stats[client_id] = list(empty)
-        row[index] = make(rules.Week, numbers)
-    newest = {
-        client_id: at
-        for client_id, at in ((c, aware(a)) for c, a in connection.execute(latest) if a is not None)
-        if at <= now
-    }
-    return stats, newest
+            row = stats[client_id] = empty.copy()
+        row[week - first] = make(week_type, (checkins, total, rated, below))
+    return stats
+
+
+def _last_checkins(
+    session: Session, team_id: str, now: datetime, since: datetime, client_ids: Sequence[int] | None
+) -> dict[int, datetime]:
+    """Each client's newest check-in between `since` and `now`, from the weekly sums."""
+    client = _group_key(FeelingWeek.client_id)
+    query = (
+        select(client, func.max(FeelingWeek.last_at))
+        .where(
+            FeelingWeek.team_id == team_id,
+            FeelingWeek.week >= kept_weeks.number(since),
+            FeelingWeek.checkins > 0,
+        )
+        .group_by(client)
+    )
+    if client_ids is not None:
+        query = query.where(FeelingWeek.client_id.in_(list(client_ids)))
+    found = ((client_id, aware(at)) for client_id, at in session.execute(query) if at is not None)
+    return {client_id: at for client_id, at in found if since <= at <= now}
+
+
+def _group_key(column: InstrumentedAttribute[int]) -> Label[int]:
+    """`column` to group rows of a range by. (+ 0: otherwise SQLite walks the index that starts with
+    this column, in its order, through all of history rather than only the range asked for.)"""
+    return (column + 0).label(column.key)
 
 
 def _last_touchpoints(
     session: Session, team_id: str, since: datetime, client_ids: Sequence[int] | None
 ) -> dict[int, datetime]:
+    client = _group_key(Touchpoint.client_id)
     query = (
-        select(Touchpoint.client_id, func.max(Touchpoint.happened_at))
+        select(client, func.max(Touchpoint.happened_at))
         .where(
             Touchpoint.team_id == team_id,
             Touchpoint.happened_at >= since,
             Touchpoint.cancelled.is_(False),
         )
-        .group_by(Touchpoint.client_id)
+        .group_by(client)
     )
     if client_ids is not None:
         query = query.where(Touchpoint.client_id.in_(list(client_ids)))
@@ -257,25 +281,20 @@ def _last_touchpoints(
 def _quiet(
     session: Session, team_id: str, now: datetime, clients: Mapping[int, ClientRow]
 ) -> dict[int, list[rules.Quiet]]:
-    """The outreaches gone quiet (past the client's quiet days, counted in its lead's working days)
-    by client: who, for how long. A few queries for the whole workspace."""
-    query = select(Wait.client_id, Wait.contact_id, Wait.since).where(
+    """The outreaches gone quiet by client: who, for how long. Past the client's quiet days, counted
+    in the working days of whoever hears of it first, as the quiet-contact nudges count them
+    (`bot.services.quiet`). A few queries for the whole workspace."""
+    query = select(Wait.client_id, Wait.contact_id, Wait.staff_id, Wait.since).where(
         Wait.team_id == team_id, Wait.status == "open", Wait.since < now
     )
-    waits = [(c, contact, aware(since)) for c, contact, since in session.execute(query) if c in clients]
+    waits = [
+        (c, contact, by, aware(since)) for c, contact, by, since in session.execute(query) if c in clients
+    ]
     if not waits:
         return {}
-    segment_days: dict[str, int] = {
-        key: days
-        for key, days in session.execute(
-            select(Segment.name_key, Segment.quiet_after_days).where(
-                Segment.team_id == team_id, Segment.quiet_after_days.is_not(None)
-            )
-        )
-        if days
-    }
-    leads = staff_names(session, [i for c, _, _ in waits if (i := clients[c].lead_id) is not None])
-    contact_ids = [contact for _, contact, _ in waits if contact]
+    by_segment = quiet_service.segment_days(session, team_id)
+    people = staff.people(session, [i for c, _, by, _ in waits for i in (clients[c].lead_id, by)])
+    contact_ids = [contact for _, contact, _, _ in waits if contact]
     names: dict[int, str] = (
         {
             i: n
@@ -284,18 +303,15 @@ def _quiet(
         if contact_ids
         else {}
     )
+    hours = {i: (person.tz, working_hours(person)) for i, person in people.items()}
     found: dict[int, list[rules.Quiet]] = defaultdict(list)
-    for client_id, contact_id, since in waits:
+    for client_id, contact_id, by, since in waits:
         client = clients[client_id]
-        days = (
-            client.quiet_after_days
-            or segment_days.get((client.segment or "").casefold())
-            or when.QUIET_WORKING_DAYS
-        )
+        days = quiet_service.days_for(client.quiet_after_days, client.segment, by_segment)
         if (now - since).days < days:  # fewer calendar days than the working days it takes
             continue
-        lead = leads.get(client.lead_id) if client.lead_id else None
-        tz, wh = (lead.tz, working_hours(lead)) if lead is not None else (None, WorkingHours())
+        person = quiet_service.told_first(people.get(client.lead_id or 0), people.get(by or 0))
+        tz, wh = hours[person.id] if person is not None else (None, WorkingHours())
         silent = when.working_days_between(since, now, tz, wh)
         if silent < days:
             continue
@@ -316,10 +332,3 @@ def _overdue(
     for client_id, what, due_at in session.execute(query):
         found[client_id].append(rules.Overdue(what, (now - aware(due_at)).days))
     return found
-
-
-def staff_names(session: Session, ids: Iterable[int]) -> dict[int, Staff]:
-    wanted = [i for i in set(ids) if i]
-    if not wanted:
-        return {}
-    return {s.id: s for s in session.scalars(select(Staff).where(Staff.id.in_(wanted)))}

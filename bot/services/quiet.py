@@ -10,8 +10,10 @@ data on the row (`next_check_at`, `stage`), claimed with a conditional UPDATE li
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -42,17 +44,39 @@ _ABOUT_WORDS = {"about", "re", "regarding", "over", "om"}
 
 def quiet_days(session: Session, client: Client) -> int:
     """Working days an outreach to this client may go unanswered: its own, its segment's, or 5."""
-    if client.quiet_after_days:
-        return client.quiet_after_days
-    if client.segment:
-        days = session.scalar(
-            select(Segment.quiet_after_days).where(
-                Segment.team_id == client.team_id, Segment.name_key == client.segment.casefold()
-            )
-        )
-        if days:
-            return days
-    return when.QUIET_WORKING_DAYS
+    if client.quiet_after_days or not client.segment:
+        return days_for(client.quiet_after_days, None, {})
+    return days_for(None, client.segment, segment_days(session, client.team_id, client.segment))
+
+
+def days_for(own: int | None, segment: str | None, by_segment: Mapping[str, int]) -> int:
+    """The client's quiet days from its own setting, its segment's (`by_segment`, by the segment's
+    name case-folded, as `segment_days` reads them) or the default 5."""
+    return own or by_segment.get((segment or "").casefold()) or when.QUIET_WORKING_DAYS
+
+
+def segment_days(session: Session, team_id: str, segment: str | None = None) -> dict[str, int]:
+    """The quiet days set per segment (of `segment` only, if given), by name case-folded."""
+    query = select(Segment.name_key, Segment.quiet_after_days).where(
+        Segment.team_id == team_id, Segment.quiet_after_days.is_not(None)
+    )
+    if segment is not None:
+        query = query.where(Segment.name_key == segment.casefold())
+    return {key: days for key, days in session.execute(query) if days}
+
+
+class _Reachable(Protocol):
+    @property
+    def slack_user_id(self) -> str | None: ...
+
+
+Someone = TypeVar("Someone", bound=_Reachable)
+
+
+def told_first(lead: Someone | None, reached_out: Someone | None) -> Someone | None:
+    """Who hears first that a client went quiet, and in whose working days the silence is counted:
+    its lead, else whoever reached out."""
+    return lead if lead is not None and lead.slack_user_id else reached_out
 
 
 def set_client_days(session: Session, team_id: str, client_id: int, days: int | None, now: datetime) -> int:
@@ -283,9 +307,7 @@ def start(
 def _told_first(session: Session, wait: Wait) -> Staff | None:
     """Who hears first that the client went quiet: its lead, else whoever reached out."""
     lead = owners.get(wait.client, "lead")
-    if lead is not None and lead.slack_user_id:
-        return lead
-    return session.get(Staff, wait.staff_id) if wait.staff_id else None
+    return told_first(lead, session.get(Staff, wait.staff_id) if wait.staff_id else None)
 
 
 def _quiet_at(session: Session, wait: Wait) -> datetime:

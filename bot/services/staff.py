@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.hours import WorkingHours
@@ -76,7 +78,31 @@ def row(session: Session, ref: StaffRef) -> Staff:
     return staff
 
 
-def working_hours(staff: Staff | StaffRef) -> WorkingHours:
+class Person(NamedTuple):
+    """A staff member as lists of people need one (a digest's owners, whose working days a silence is
+    counted in): read as a plain row."""
+
+    id: int
+    slack_user_id: str | None
+    name: str | None
+    tz: str | None
+    work_days: str
+    work_start: str
+    work_end: str
+
+
+def people(session: Session, ids: Iterable[int | None]) -> dict[int, Person]:
+    """These staff members, by id (ids of no one are skipped)."""
+    wanted = list({i for i in ids if i})
+    if not wanted:
+        return {}
+    query = select(
+        Staff.id, Staff.slack_user_id, Staff.name, Staff.tz, Staff.work_days, Staff.work_start, Staff.work_end
+    ).where(Staff.id.in_(wanted))
+    return {row[0]: Person(*row) for row in session.connection().execute(query)}
+
+
+def working_hours(staff: Staff | StaffRef | Person) -> WorkingHours:
     try:
         return WorkingHours.parse(staff.work_days, staff.work_start, staff.work_end)
     except ValueError:

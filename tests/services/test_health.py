@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot.services import health
+from bot.services import health, quiet
 from storage.models import CheckIn, Client, FeelingWeek, FollowUp, Staff, Wait
 from tests.factories import USER, add_client
 
@@ -161,3 +161,70 @@ def test_the_card_says_when_there_is_too_little_data(rapport, db, clock):
     clock.set(NOW)
     shown = str(rapport.slack.command("/rapport", "client acme", user=USER).json()["blocks"])
     assert "Not scored" in shown and "Not enough check-ins to score: 0 in 90 days" in shown
+
+
+def test_a_silence_counts_in_the_working_days_of_whoever_hears_of_it_first(db):
+    """No lead: the silence is counted in the days of whoever reached out, as the quiet-contact nudge
+    counts it. Seven calendar days are seven working days for someone who works every day, five for
+    the usual Monday to Friday."""
+    acme = add_client(db, "Acme", lead=None)
+    checkins(db, acme, [4, 4, 4])
+    with db.session() as session:
+        every_day = Staff(team_id="T0001", slack_user_id="U0EVERYDAY", tz="UTC", work_days="mon-sun")
+        session.add(every_day)
+        session.flush()
+        session.add(
+            Wait(
+                team_id="T0001",
+                client_id=acme,
+                staff_id=every_day.id,
+                since=NOW - timedelta(days=7),
+                last_outreach_at=NOW - timedelta(days=7),
+                status="open",
+            )
+        )
+    with db.session() as session:
+        found = health.of_client(session, "T0001", acme, NOW)
+        assert found is not None
+        assert [(q.who, q.working_days, q.after) for q in found.inputs.quiet] == [("Acme", 7, 5)]
+        session.execute(update(Staff).where(Staff.slack_user_id == "U0EVERYDAY").values(work_days="mon-fri"))
+        found = health.of_client(session, "T0001", acme, NOW)
+        assert found is not None
+        assert [q.working_days for q in found.inputs.quiet] == [5]
+
+
+def test_the_client_and_segment_quiet_days_decide_when_a_silence_counts(db):
+    acme = add_client(db, "Acme", lead=USER, segment="Retail")
+    checkins(db, acme, [4, 4, 4])
+    with db.session() as session:
+        lead = session.scalars(select(Staff).where(Staff.slack_user_id == USER)).one()
+        lead.tz, lead.work_days = "UTC", "mon-sun"
+        since = NOW - timedelta(days=8)
+        session.add(Wait(team_id="T0001", client_id=acme, staff_id=lead.id, since=since, last_outreach_at=since))
+    with db.session() as session:
+        quiet.set_segment_days(session, "T0001", "retail", 9, NOW)
+    with db.session() as session:
+        found = health.of_client(session, "T0001", acme, NOW)
+        assert found is not None and found.inputs.quiet == ()  # 8 working days of the segment's 9
+        client = session.get(Client, acme)
+        assert client is not None and quiet.quiet_days(session, client) == 9
+        quiet.set_client_days(session, "T0001", acme, 8, NOW)
+    with db.session() as session:
+        found = health.of_client(session, "T0001", acme, NOW)
+        assert found is not None
+        assert [(q.working_days, q.after) for q in found.inputs.quiet] == [(8, 8)]
+
+
+def test_contact_counts_a_check_in_only_within_the_widest_window(db):
+    """The newest touchpoint or check-in within the widest contact window is the last contact; one
+    older than that says "no touchpoint or check-in for more than 30 days"."""
+    acme = add_client(db, "Acme", lead=USER)
+    checkins(db, acme, [4, 4], every=20)  # 1 and 21 days ago
+    with db.session() as session:
+        found = health.of_client(session, "T0001", acme, NOW)
+        assert found is not None and found.inputs.days_since_contact == 1
+        found = health.of_client(session, "T0001", acme, NOW + timedelta(days=20))
+        assert found is not None and found.inputs.days_since_contact == 21
+        found = health.of_client(session, "T0001", acme, NOW + timedelta(days=40))
+        assert found is not None and found.inputs.days_since_contact is None
+        assert "contact_none" in {r.key.rsplit(".", 1)[-1] for r in found.health.reasons}
