@@ -812,15 +812,17 @@ def working_days_between(a: datetime, b: datetime, tz: str | None, wh: WorkingHo
     tz_info = zone(tz)
     _start, day, clock = _start_and_clock(a, tz, wh)
     last_day = b.astimezone(tz_info).date()
+    working, one = wh.effective_days, timedelta(days=1)
     count = 0
-    while True:
-        day = _working_day_after(day, tz_info, wh)[0]
-        if day > last_day:
-            return count
-        # any moment of a working day before `b`'s is before `b`: only that last day needs its moment
-        if day == last_day and _same_time_on(day, clock, tz_info, wh) > b:
-            return count
-        count += 1
+    day += one
+    while day <= last_day:  # each day after the start's, up to `b`'s: the working ones count
+        if day.weekday() in working and _window(day, tz_info, wh) is not None:
+            # any moment of a working day before `b`'s is before `b`: only that last day needs its moment
+            if day == last_day and _same_time_on(day, clock, tz_info, wh) > b:
+                break
+            count += 1
+        day += one
+    return count
 
 
 def snooze_until(choice: str, now: datetime, tz: str | None, wh: WorkingHours) -> datetime:

@@ -200,7 +200,9 @@ def test_the_client_and_segment_quiet_days_decide_when_a_silence_counts(db):
         lead = session.scalars(select(Staff).where(Staff.slack_user_id == USER)).one()
         lead.tz, lead.work_days = "UTC", "mon-sun"
         since = NOW - timedelta(days=8)
-        session.add(Wait(team_id="T0001", client_id=acme, staff_id=lead.id, since=since, last_outreach_at=since))
+        session.add(
+            Wait(team_id="T0001", client_id=acme, staff_id=lead.id, since=since, last_outreach_at=since)
+        )
     with db.session() as session:
         quiet.set_segment_days(session, "T0001", "retail", 9, NOW)
     with db.session() as session:
