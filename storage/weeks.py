@@ -198,7 +198,8 @@ def rebuild(connection: Connection | Session, team_id: str | None = None) -> int
             "below": below,
             "last_at": last,
         }
-        for (team, week, client_id), (n, total, rated, below, last) in sums.items()
+        # in key order: a range of weeks, as health reads it, then lies together on disk
+        for (team, week, client_id), (n, total, rated, below, last) in sorted(sums.items())
     ]
     for start in range(0, len(rows), CHUNK):
         connection.execute(insert(FeelingWeek), rows[start : start + CHUNK])

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from typing import NamedTuple
 
 PARTS = ("feeling", "trend", "expectations", "quiet", "overdue", "contact", "renewal")
@@ -93,10 +94,9 @@ class Overdue:
     days_late: int
 
 
-@dataclass(frozen=True)
-class Inputs:
+class Inputs(NamedTuple):
     """What a client's health is read from. `weeks` holds the last `WEEKS` weeks, oldest first, the
-    last one ending now."""
+    last one ending now. (A named tuple: a workspace's clients are scored at once.)"""
 
     today: date
     weeks: Sequence[Week]
@@ -127,12 +127,18 @@ class Health:
     band: str  # green, amber, red, or unknown
     at_risk: bool
     parts: tuple[Part, ...]
-    reasons: tuple[Reason, ...]
     checkins: int  # in the last 90 days
+    # what `reasons` says, worked out when first asked for (a digest needs the at-risk clients' only)
+    explain: Callable[[], tuple[Reason, ...]] = field(repr=False, compare=False)
 
     @property
     def known(self) -> bool:
         return self.score is not None
+
+    @cached_property
+    def reasons(self) -> tuple[Reason, ...]:
+        """The parts that cost the most points, in plain words (or why there is no score)."""
+        return self.explain()
 
 
 def weights_from(settings: Mapping[str, object] | None) -> dict[str, int]:
@@ -160,7 +166,7 @@ def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
     together = Week.added(weeks)
     if together.checkins < MIN_CHECKINS:
         reason = Reason("data", "health.reason.too_little", {"count": together.checkins})
-        return Health(None, "unknown", False, (), (reason,), together.checkins)
+        return Health(None, "unknown", False, (), together.checkins, lambda: (reason,))
 
     feeling, feeling_avg = _feeling(weeks)
     trend, change = _trend(weeks[-TREND_WEEKS:])
@@ -204,18 +210,21 @@ def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
             return {"days": inputs.days_since_contact, "ideal": ideal, "most": most}
         return {"days": renewal_days}
 
-    reasons = _reasons(counted, weight, facts)
-    if not reasons:
+    def explain() -> tuple[Reason, ...]:
+        reasons = _reasons(counted, weight, facts)
+        if reasons:
+            return reasons
         good = {"average": _one(feeling_avg), "days": inputs.days_since_contact}
         key = "health.reason.good" if inputs.days_since_contact is not None else "health.reason.good_feeling"
-        reasons = (Reason("good", key, good),)
+        return (Reason("good", key, good),)
+
     return Health(
         score,
         band,
         band == "red" or (band == "amber" and falling),
         parts,
-        reasons,
         together.checkins,
+        explain,
     )
 
 

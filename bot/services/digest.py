@@ -246,7 +246,7 @@ def _overdue_by_owner(session: Session, team_id: str, now: datetime) -> list[Own
         select(FollowUp.owner_id, FollowUp.what, FollowUp.due_at)
         .where(FollowUp.team_id == team_id, FollowUp.status == "open", FollowUp.due_at < now)
         .order_by(FollowUp.due_at)
-    )
+    ).all()
     by_owner: dict[int | None, list[tuple[str, datetime]]] = defaultdict(list)
     for owner_id, what, due_at in rows:
         by_owner[owner_id].append((what, aware(due_at)))

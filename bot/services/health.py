@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -40,8 +39,7 @@ from storage.models import (
 DEFAULT_WINDOW = (14, 30)  # days: the ideal gap between touchpoints, and the most
 
 
-@dataclass(frozen=True)
-class ClientHealth:
+class ClientHealth(NamedTuple):
     client_id: int
     name: str
     segment: str | None
@@ -148,7 +146,7 @@ def for_clients(
         if not client_ids:
             return {}
         query = query.where(Client.id.in_(list(client_ids)))
-    clients = [ClientRow(*row) for row in session.connection().execute(query.order_by(Client.name))]
+    clients = [ClientRow(*row) for row in session.connection().execute(query.order_by(Client.name)).all()]
     if not clients:
         return {}
     ids = [c.id for c in clients] if client_ids is not None else None
@@ -225,8 +223,8 @@ def week_stats(
     stats: dict[int, list[rules.Week]] = {}
     empty = [rules.Week()] * weeks
     make, week_type = tuple.__new__, rules.Week  # a Week straight from its four numbers
-    # plain rows: tens of thousands of them, no objects to make
-    for client_id, week, checkins, total, rated, below in session.connection().execute(query).tuples():
+    # plain rows, all fetched at once: tens of thousands of them
+    for client_id, week, checkins, total, rated, below in session.connection().execute(query).all():
         row = stats.get(client_id)
         if row is None:
             row = stats[client_id] = empty.copy()
@@ -250,7 +248,7 @@ def _last_checkins(
     )
     if client_ids is not None:
         query = query.where(FeelingWeek.client_id.in_(list(client_ids)))
-    found = ((client_id, aware(at)) for client_id, at in session.execute(query) if at is not None)
+    found = ((client_id, aware(at)) for client_id, at in session.execute(query).all() if at is not None)
     return {client_id: at for client_id, at in found if since <= at <= now}
 
 
@@ -275,7 +273,7 @@ def _last_touchpoints(
     )
     if client_ids is not None:
         query = query.where(Touchpoint.client_id.in_(list(client_ids)))
-    return {client_id: aware(at) for client_id, at in session.execute(query) if at is not None}
+    return {client_id: aware(at) for client_id, at in session.execute(query).all() if at is not None}
 
 
 def _quiet(
@@ -287,9 +285,8 @@ def _quiet(
     query = select(Wait.client_id, Wait.contact_id, Wait.staff_id, Wait.since).where(
         Wait.team_id == team_id, Wait.status == "open", Wait.since < now
     )
-    waits = [
-        (c, contact, by, aware(since)) for c, contact, by, since in session.execute(query) if c in clients
-    ]
+    rows = session.execute(query).all()
+    waits = [(c, contact, by, aware(since)) for c, contact, by, since in rows if c in clients]
     if not waits:
         return {}
     by_segment = quiet_service.segment_days(session, team_id)
@@ -329,6 +326,6 @@ def _overdue(
     if client_ids is not None:
         query = query.where(FollowUp.client_id.in_(list(client_ids)))
     found: dict[int, list[rules.Overdue]] = defaultdict(list)
-    for client_id, what, due_at in session.execute(query):
+    for client_id, what, due_at in session.execute(query).all():
         found[client_id].append(rules.Overdue(what, (now - aware(due_at)).days))
     return found

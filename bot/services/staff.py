@@ -99,7 +99,7 @@ def people(session: Session, ids: Iterable[int | None]) -> dict[int, Person]:
     query = select(
         Staff.id, Staff.slack_user_id, Staff.name, Staff.tz, Staff.work_days, Staff.work_start, Staff.work_end
     ).where(Staff.id.in_(wanted))
-    return {row[0]: Person(*row) for row in session.connection().execute(query)}
+    return {row[0]: Person(*row) for row in session.connection().execute(query).all()}
 
 
 def working_hours(staff: Staff | StaffRef | Person) -> WorkingHours:
