@@ -169,7 +169,8 @@ def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
         return Health(None, "unknown", False, (), together.checkins, lambda: (reason,))
 
     feeling, feeling_avg = _feeling(weeks)
-    trend, change = _trend(weeks[-TREND_WEEKS:])
+    recent = weeks[-TREND_WEEKS:]
+    trend, change = _trend(recent)
     expectations = _expectations(together)
     quiet = _quiet(inputs.quiet)
     overdue = _overdue(inputs.overdue)
@@ -177,7 +178,7 @@ def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
     renewal_days = (inputs.renewal - inputs.today).days if inputs.renewal else None
     renewal = _renewal(renewal_days, feeling)
     scores = (feeling, trend, expectations, quiet, overdue, contact, renewal)  # as PARTS
-    parts = tuple(map(Part, PARTS, scores, [chosen.get(name, 0) for name in PARTS]))
+    parts = tuple(map(Part, PARTS, scores, map(chosen.get, PARTS, _NO_WEIGHT)))
     counted: list[Part] = []
     weight, value = 0, 0.0
     for part in parts:
@@ -191,7 +192,7 @@ def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
     score = int(value + 0.5)
     band = band_of(score)
     # falling matters only to an amber score (red is at risk anyway, green is not)
-    falling = band == "amber" and trend is not None and trend < FALLING and _dropped(weeks[-TREND_WEEKS:])
+    falling = band == "amber" and trend is not None and trend < FALLING and _dropped(recent)
 
     def facts(part: str) -> Mapping[str, object]:
         """What a reason about `part` says (made only for the parts that are reasons)."""
@@ -230,6 +231,8 @@ def health(inputs: Inputs, weights: Mapping[str, int] | None = None) -> Health:
 
 # --- the parts ------------------------------------------------------------------------------------
 
+
+_NO_WEIGHT = (0,) * len(PARTS)  # for a part the weights leave out
 
 # How much a week's check-ins count, by its age in weeks: from the middle of the week, halved every 30 days.
 _AGE_WEIGHTS = [0.5 ** ((age * 7 + 3.5) / HALF_LIFE_DAYS) for age in range(WEEKS)]
@@ -290,11 +293,15 @@ def _expectations(together: Week) -> float | None:
 
 
 def _quiet(quiet: Sequence[Quiet]) -> float:
+    if not quiet:
+        return 100.0
     cost = sum(40 + 5 * max(0, q.working_days - q.after) for q in quiet)
     return _clamp(100 - cost)
 
 
 def _overdue(overdue: Sequence[Overdue]) -> float:
+    if not overdue:
+        return 100.0
     cost = sum(min(60, 30 + 5 * max(0, o.days_late)) for o in overdue)
     return _clamp(100 - cost)
 
