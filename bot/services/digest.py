@@ -155,7 +155,7 @@ def build(session: Session, team_id: str, now: datetime, tz: str | None = None) 
     # week before it (the last whole one) against the one before that.
     this_week = rules.Week.added(w[-2] for w in weeks_all)
     last_week = rules.Week.added(w[-3] for w in weeks_all)
-    leads = staff.people(session, [c.lead_id for c in scores.values() if c.health.at_risk])
+    leads = staff.people(session, team_id, [c.lead_id for c in scores.values() if c.health.at_risk])
     risks = [
         Risk(
             c.client_id,
@@ -250,7 +250,7 @@ def _overdue_by_owner(session: Session, team_id: str, now: datetime) -> list[Own
     by_owner: dict[int | None, list[tuple[str, datetime]]] = defaultdict(list)
     for owner_id, what, due_at in rows:
         by_owner[owner_id].append((what, aware(due_at)))
-    people = staff.people(session, [o for o in by_owner if o])
+    people = staff.people(session, team_id, [o for o in by_owner if o])
     found = []
     for owner_id, items in by_owner.items():
         person = people.get(owner_id) if owner_id else None
@@ -295,7 +295,7 @@ def coverage_by_person(
         .group_by(Touchpoint.staff_id)
     )
     rows = list(session.execute(query))
-    people = staff.people(session, [r[0] for r in rows if r[0]])
+    people = staff.people(session, team_id, [r[0] for r in rows if r[0]])
     found = []
     for staff_id, touchpoints, with_feeling in rows:
         person = people.get(staff_id) if staff_id else None
@@ -321,23 +321,24 @@ def _renewals(
         return []
     # The last feeling in the weeks the score reads: older ones say little about a renewal now.
     recent = now - timedelta(weeks=rules.WEEKS)
-    newest = (
-        select(CheckIn.client_id, func.max(CheckIn.created_at).label("at"))
-        .where(
-            CheckIn.team_id == team_id,
-            CheckIn.client_id.in_([c.client_id for c in soon]),
-            CheckIn.created_at >= recent,
-        )
-        .group_by(CheckIn.client_id)
-        .subquery()
+    last_score = (  # one look in each client's check-ins, newest first, rather than adding them all up
+        select(CheckIn.score)
+        .where(CheckIn.team_id == team_id, CheckIn.client_id == Client.id, CheckIn.created_at >= recent)
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
     last: dict[int, int] = {
         client_id: score
         for client_id, score in session.execute(
-            select(CheckIn.client_id, CheckIn.score)
-            .join(newest, (CheckIn.client_id == newest.c.client_id) & (CheckIn.created_at == newest.c.at))
-            .where(CheckIn.team_id == team_id)
-        )
+            select(Client.id, last_score).where(  # the clients chosen above (no long list of ids to send)
+                Client.team_id == team_id,
+                Client.status != "churned",
+                Client.renewal_date >= today,
+                Client.renewal_date <= today + RENEWALS_AHEAD,
+            )
+        ).all()
+        if score is not None
     }
     found = [
         Renewal(c.name, c.renewal, (c.renewal - today).days, last.get(c.client_id))

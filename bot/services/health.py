@@ -290,7 +290,7 @@ def _quiet(
     if not waits:
         return {}
     by_segment = quiet_service.segment_days(session, team_id)
-    people = staff.people(session, [i for c, _, by, _ in waits for i in (clients[c].lead_id, by)])
+    people = staff.people(session, team_id, [i for c, _, by, _ in waits for i in (clients[c].lead_id, by)])
     contact_ids = [contact for _, contact, _, _ in waits if contact]
     names: dict[int, str] = (
         {

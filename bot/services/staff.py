@@ -91,15 +91,20 @@ class Person(NamedTuple):
     work_end: str
 
 
-def people(session: Session, ids: Iterable[int | None]) -> dict[int, Person]:
-    """These staff members, by id (ids of no one are skipped)."""
-    wanted = list({i for i in ids if i})
+FEW = 50  # more people than this are read with the whole workspace's staff: no long list of ids to send
+
+
+def people(session: Session, team_id: str, ids: Iterable[int | None]) -> dict[int, Person]:
+    """These staff members of the workspace, by id (ids of no one are skipped)."""
+    wanted = {i for i in ids if i}
     if not wanted:
         return {}
     query = select(
         Staff.id, Staff.slack_user_id, Staff.name, Staff.tz, Staff.work_days, Staff.work_start, Staff.work_end
-    ).where(Staff.id.in_(wanted))
-    return {row[0]: Person(*row) for row in session.connection().execute(query).all()}
+    ).where(Staff.team_id == team_id)
+    if len(wanted) <= FEW:
+        query = query.where(Staff.id.in_(list(wanted)))
+    return {row[0]: Person(*row) for row in session.connection().execute(query).all() if row[0] in wanted}
 
 
 def working_hours(staff: Staff | StaffRef | Person) -> WorkingHours:

@@ -99,7 +99,7 @@ def test_what_the_digest_says(rapport, db, clock):
     steady = add_client(db, "Steady BV", lead=USER)
     add_client(db, "Gone Ltd", lead=USER)
     feelings(db, souring, [5, 5, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2, 1, 1], end=now, every_days=5, below=5)
-    feelings(db, steady, [4] * 14, end=now, every_days=5)
+    feelings(db, steady, [4] * 13 + [5], end=now, every_days=5)  # the newest a 5
     with db.session() as session:
         lead = session.scalars(select(Staff).where(Staff.slack_user_id == USER)).one()
         lead.name = "Lena"
@@ -162,7 +162,7 @@ def test_what_the_digest_says(rapport, db, clock):
     assert [(q.client, q.working_days) for q in d.quiet] == [("Souring Co", 9)]
     assert [(o.user_id, o.count, o.oldest_what) for o in d.overdue] == [(USER, 1, "send the revised plan")]
     assert (d.coverage.touchpoints, d.coverage.with_feeling) == (2, 1)
-    assert [(r.client, r.days, r.last_score) for r in d.renewals] == [("Steady BV", 20, 4)]
+    assert [(r.client, r.days, r.last_score) for r in d.renewals] == [("Steady BV", 20, 5)]
     assert [(c.client, c.reason) for c in d.churned] == [("Gone Ltd", "budget cut")]
     assert [m.name for m in d.down] == ["Souring Co"] and d.up == []
     shown = str(digest_view.message(d)["blocks"])
