@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import NamedTuple
 
 from sqlalchemy import Label, func, select
@@ -307,7 +308,7 @@ def _quiet(
         days = quiet_service.days_for(client.quiet_after_days, client.segment, by_segment)
         if (now - since).days < days:  # fewer calendar days than the working days it takes
             continue
-        person = quiet_service.told_first(people.get(client.lead_id or 0), people.get(by or 0))
+        person = quiet_service.told_first(people.get(client.lead_id or 0), partial(people.get, by or 0))
         tz, wh = hours[person.id] if person is not None else (None, WorkingHours())
         silent = when.working_days_between(since, now, tz, wh)
         if silent < days:

@@ -10,7 +10,7 @@ data on the row (`next_check_at`, `stage`), claimed with a conditional UPDATE li
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
@@ -73,10 +73,10 @@ class _Reachable(Protocol):
 Someone = TypeVar("Someone", bound=_Reachable)
 
 
-def told_first(lead: Someone | None, reached_out: Someone | None) -> Someone | None:
+def told_first(lead: Someone | None, reached_out: Callable[[], Someone | None]) -> Someone | None:
     """Who hears first that a client went quiet, and in whose working days the silence is counted:
-    its lead, else whoever reached out."""
-    return lead if lead is not None and lead.slack_user_id else reached_out
+    its lead, else whoever reached out (looked up only then)."""
+    return lead if lead is not None and lead.slack_user_id else reached_out()
 
 
 def set_client_days(session: Session, team_id: str, client_id: int, days: int | None, now: datetime) -> int:
@@ -307,7 +307,7 @@ def start(
 def _told_first(session: Session, wait: Wait) -> Staff | None:
     """Who hears first that the client went quiet: its lead, else whoever reached out."""
     lead = owners.get(wait.client, "lead")
-    return told_first(lead, session.get(Staff, wait.staff_id) if wait.staff_id else None)
+    return told_first(lead, lambda: session.get(Staff, wait.staff_id) if wait.staff_id else None)
 
 
 def _quiet_at(session: Session, wait: Wait) -> datetime:
