@@ -27,7 +27,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
 
-from demo import quarter
 from demo.guard import is_loopback, loopback_only
 from demo.printer import Printer, quiet_logging
 from demo.simulation import Demo
@@ -78,6 +77,8 @@ def run(
             demo.simulate()
             demo.finale()
             summary(demo, stats, network)
+            from demo import quarter  # here: `python -m demo.quarter` runs it as a script
+
             warned = quarter.run(seed, workdir=tmp)
             say()
             say("== A quarter of this agency (same seed): does the digest warn in time? ==")

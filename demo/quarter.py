@@ -242,11 +242,21 @@ def _a_week(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m demo.quarter [FIRST] [LAST]`: the quarter for each seed, and the totals."""
-    import sys
+    """`python -m demo.quarter [FIRST [LAST]]`: the quarter for each seed, and the totals."""
+    import argparse
 
-    args = sys.argv[1:] if argv is None else argv
-    first, last = (int(args[0]), int(args[1])) if len(args) == 2 else (1, 10)
+    parser = argparse.ArgumentParser(
+        prog="python -m demo.quarter",
+        description="Simulate a quarter of the demo agency for each seed (two clients sour) and say "
+        "whether the weekly digest named them at risk in time, and any steady client it named.",
+    )
+    parser.add_argument("first", nargs="?", type=int, help="the first seed (none given: seeds 1 to 10)")
+    parser.add_argument("last", nargs="?", type=int, help="the last seed (default: the first)")
+    args = parser.parse_args(argv)
+    first = 1 if args.first is None else args.first
+    last = 10 if args.first is None else args.first if args.last is None else args.last
+    if last < first:
+        parser.error(f"the last seed ({last}) comes before the first ({first})")
     warned = souring = alarms = 0
     leads: list[int] = []
     for seed in range(first, last + 1):
