@@ -87,9 +87,10 @@ class Quarter:
             elif s.warned is None:
                 out.append(f"{s.name} (souring) fell below {LOW} in week {s.fell}, never named at risk")
             else:
+                ahead = "1 week's" if s.lead == 1 else f"{s.lead} weeks'"
                 out.append(
                     f"{s.name} (souring): named at risk in week {s.warned}, below {LOW} in week {s.fell}: "
-                    f"{s.lead} weeks' warning"
+                    f"{ahead} warning"
                 )
         alarms = self.false_alarms
         out.append(
@@ -272,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     middle = sorted(leads)[len(leads) // 2] if leads else None
     print(
         f"seeds {first}-{last}: {warned} of {souring} souring clients named {WARNING_WEEKS} weeks ahead "
-        f"or more (median {middle} weeks); {alarms} false alarms in about {steady} steady client-quarters"
+        f"or more (median {middle} weeks); {alarms} false alarm{'' if alarms == 1 else 's'} in about "
+        f"{steady} steady client-quarters"
     )
     return 0 if warned == souring and not alarms else 1
 
