@@ -124,40 +124,25 @@ def _keep_weeks(session: Session, context: Any) -> None:
     if not touched:
         return
     bind = session.connection()
+    fields = ("client_id", "created_at", "score", "expectation")
     for checkin in touched:
-        state = inspect(checkin)
-        if checkin in session.new:
-            add(
+        if checkin not in session.new:  # changed or deleted: what it added first comes off
+            state = inspect(checkin)
+            if checkin in session.dirty and not any(state.attrs[f].history.has_changes() for f in fields):
+                continue
+            old = {f: _before(state, f) for f in fields}
+            remove(
                 bind,
+                checkin.id,
                 checkin.team_id,
-                checkin.client_id,
-                checkin.created_at,
-                checkin.score,
-                checkin.expectation,
+                old["client_id"],
+                old["created_at"],
+                old["score"],
+                old["expectation"],
             )
-            continue
-        fields = ("client_id", "created_at", "score", "expectation")
-        if checkin in session.dirty and not any(state.attrs[f].history.has_changes() for f in fields):
-            continue
-        old = {f: _before(state, f) for f in fields}
-        remove(
-            bind,
-            checkin.id,
-            checkin.team_id,
-            old["client_id"],
-            old["created_at"],
-            old["score"],
-            old["expectation"],
-        )
-        if checkin not in session.deleted:
-            add(
-                bind,
-                checkin.team_id,
-                checkin.client_id,
-                checkin.created_at,
-                checkin.score,
-                checkin.expectation,
-            )
+            if checkin in session.deleted:
+                continue
+        add(bind, checkin.team_id, checkin.client_id, checkin.created_at, checkin.score, checkin.expectation)
 
 
 def _later(dialect: str, kept: Any, new: Any) -> Any:
