@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import NamedTuple
 
-from sqlalchemy import Label, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot import collector
@@ -237,43 +237,40 @@ def _last_checkins(
     session: Session, team_id: str, now: datetime, since: datetime, client_ids: Sequence[int] | None
 ) -> dict[int, datetime]:
     """Each client's newest check-in between `since` and `now`, from the weekly sums."""
-    client = _group_key(FeelingWeek.client_id)
-    query = (
-        select(client, func.max(FeelingWeek.last_at))
-        .where(
-            FeelingWeek.team_id == team_id,
-            FeelingWeek.week >= kept_weeks.number(since),
-            FeelingWeek.checkins > 0,
-        )
-        .group_by(client)
+    in_range = (
+        FeelingWeek.team_id == team_id,
+        FeelingWeek.week >= kept_weeks.number(since),
+        FeelingWeek.checkins > 0,
     )
-    if client_ids is not None:
-        query = query.where(FeelingWeek.client_id.in_(list(client_ids)))
-    found = ((client_id, aware(at)) for client_id, at in session.execute(query).all() if at is not None)
-    return {client_id: at for client_id, at in found if since <= at <= now}
-
-
-def _group_key(column: InstrumentedAttribute[int]) -> Label[int]:
-    """`column` to group rows of a range by. (+ 0: otherwise SQLite walks the index that starts with
-    this column, in its order, through all of history rather than only the range asked for.)"""
-    return (column + 0).label(column.key)
+    found = _newest(session, FeelingWeek.client_id, FeelingWeek.last_at, in_range, client_ids)
+    return {client_id: at for client_id, at in found.items() if since <= at <= now}
 
 
 def _last_touchpoints(
     session: Session, team_id: str, since: datetime, client_ids: Sequence[int] | None
 ) -> dict[int, datetime]:
-    client = _group_key(Touchpoint.client_id)
-    query = (
-        select(client, func.max(Touchpoint.happened_at))
-        .where(
-            Touchpoint.team_id == team_id,
-            Touchpoint.happened_at >= since,
-            Touchpoint.cancelled.is_(False),
-        )
-        .group_by(client)
+    in_range = (
+        Touchpoint.team_id == team_id,
+        Touchpoint.happened_at >= since,
+        Touchpoint.cancelled.is_(False),
     )
+    return _newest(session, Touchpoint.client_id, Touchpoint.happened_at, in_range, client_ids)
+
+
+def _newest(
+    session: Session,
+    client: InstrumentedAttribute[int],
+    moment: InstrumentedAttribute[datetime] | InstrumentedAttribute[datetime | None],
+    where: Sequence[ColumnElement[bool]],
+    client_ids: Sequence[int] | None,
+) -> dict[int, datetime]:
+    """The latest `moment` of each client's rows that match `where` (of `client_ids` only, if given).
+    Grouped by `client + 0`: otherwise SQLite walks the index that starts with the client, in its
+    order, through all of history rather than only the range asked for."""
+    key = (client + 0).label(client.key)
+    query = select(key, func.max(moment)).where(*where).group_by(key)
     if client_ids is not None:
-        query = query.where(Touchpoint.client_id.in_(list(client_ids)))
+        query = query.where(client.in_(list(client_ids)))
     return {client_id: aware(at) for client_id, at in session.execute(query).all() if at is not None}
 
 
