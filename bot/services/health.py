@@ -115,11 +115,7 @@ def windows(session: Session, team_id: str) -> dict[str, tuple[int, int]]:
 
 
 def set_window(session: Session, team_id: str, segment: str, ideal: int, most: int) -> tuple[int, int]:
-    key = segment.strip().casefold()[:50]
-    row = session.scalars(select(Segment).where(Segment.team_id == team_id, Segment.name_key == key)).first()
-    if row is None:
-        row = Segment(team_id=team_id, name_key=key)
-        session.add(row)
+    row = quiet_service.segment_row(session, team_id, segment)
     row.contact_ideal_days, row.contact_max_days = ideal, most
     session.flush()
     return ideal, most

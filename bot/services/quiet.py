@@ -89,17 +89,24 @@ def set_client_days(session: Session, team_id: str, client_id: int, days: int | 
 
 
 def set_segment_days(session: Session, team_id: str, segment: str, days: int | None, now: datetime) -> int:
-    key = segment.casefold()[:50]
+    row = segment_row(session, team_id, segment)
+    row.quiet_after_days = days
+    session.flush()
+    ids = session.scalars(
+        select(Client.id).where(Client.team_id == team_id, func.lower(Client.segment) == row.name_key)
+    ).all()
+    return _replan(session, team_id, list(ids), now)
+
+
+def segment_row(session: Session, team_id: str, segment: str) -> Segment:
+    """The settings row of a segment (its quiet days, its contact window), made the first time one is
+    set; segments are named case-insensitively."""
+    key = segment.strip().casefold()[:50]
     row = session.scalar(select(Segment).where(Segment.team_id == team_id, Segment.name_key == key))
     if row is None:
         row = Segment(team_id=team_id, name_key=key)
         session.add(row)
-    row.quiet_after_days = days
-    session.flush()
-    ids = session.scalars(
-        select(Client.id).where(Client.team_id == team_id, func.lower(Client.segment) == key)
-    ).all()
-    return _replan(session, team_id, list(ids), now)
+    return row
 
 
 def segments(session: Session, team_id: str) -> list[str]:
