@@ -71,17 +71,12 @@ def _plain(name: str, columns: tuple[str, ...], **literals: str) -> Any:
 def agency(
     url: str, clients: int, staff: int, rng: random.Random, now: datetime
 ) -> tuple[Any, list[int], list[int]]:
-    from sqlalchemy import insert, select, text
+    from sqlalchemy import insert, select
 
-    from storage.db import Database
-    from storage.models import Base, Client, Staff, Wait, Workspace
+    from bench import scratch
+    from storage.models import Client, Staff, Wait, Workspace
 
-    db = Database(url)
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.begin() as connection:
-            Base.metadata.drop_all(connection)
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    db.upgrade()
+    db = scratch.database(url)
     with db.engine.begin() as connection:
         connection.execute(
             insert(Workspace.__table__),  # type: ignore[arg-type]

@@ -59,19 +59,10 @@ def peak_mb() -> float:
 
 
 def build(url: str, clients: int, checkins: int, seed: int, now: datetime) -> None:
+    from bench import scratch
     from demo.data import load_workspace
-    from storage.db import Database
 
-    db = Database(url)
-    if db.engine.dialect.name != "sqlite":  # a scratch database: emptied first
-        from sqlalchemy import text
-
-        from storage.models import Base
-
-        with db.engine.begin() as connection:
-            Base.metadata.drop_all(connection)
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    db.upgrade()
+    db = scratch.database(url)
     load_workspace(db, TEAM, random.Random(seed), clients=clients, checkins=checkins, now=now)
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:

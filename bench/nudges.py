@@ -99,16 +99,11 @@ def daytime_zones(now: datetime) -> list[str]:
 def build(url: str, rows: int, items: int, staff: int, rng: random.Random, now: datetime) -> Built:
     from sqlalchemy import Column, MetaData, Table, insert, literal_column, select, text
 
-    from storage.db import Database
-    from storage.models import Base, Staff, Workspace
+    from bench import scratch
+    from storage.models import Staff, Workspace
 
     started = time.perf_counter()
-    db = Database(url)
-    if db.engine.dialect.name == "postgresql":  # a scratch database: emptied, then migrated
-        with db.engine.begin() as connection:
-            Base.metadata.drop_all(connection)
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    db.upgrade()
+    db = scratch.database(url)
     zones = daytime_zones(now)
     users = [f"U0B{n:06d}" for n in range(staff)]
     table: Table = OutboxMessage.__table__  # type: ignore[assignment]
